@@ -1,0 +1,49 @@
+# Self-documenting: `make` or `make help` lists every target with its ## comment.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help report test validate lab bench browser lint clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+report: $(STAMP) ## build everything and render every report from the shipped data (outputs/html/index.html)
+	$(PY) -m report_utils render
+
+validate: $(STAMP) ## check the spreadsheets under data/ against their schemas
+	$(PY) -m report_utils validate
+
+test: $(STAMP) browser ## run the whole test suite (installs Chromium for the browser test if it can)
+	$(PY) -m pytest
+
+browser: ## install Debian's chromium for the real-browser test (needs root; skipped otherwise)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (Debian package) for the browser test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: the browser test will be skipped"; \
+	  else echo "chromium not found and not root: the browser test will be skipped"; fi; }
+
+lab: $(STAMP) ## start JupyterLab in notebooks/ (the explorer: notebooks/explore.ipynb)
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## compare render speed and memory with a plain papermill+nbconvert CLI loop
+	$(PY) scripts/bench.py
+
+lint: $(STAMP) ## ruff check
+	$(PY) -m ruff check src tests scripts
+
+clean: ## remove outputs and caches (keeps .venv)
+	rm -rf outputs/html outputs/notebooks outputs/.cache outputs/screenshots .pytest_cache

@@ -1,0 +1,119 @@
+"""``python -m report_utils`` / ``report-utils``: render, validate, new-year.
+
+A mistake in the user's own input (unknown department, invalid spreadsheet, existing
+year) prints a message and exits non-zero — never a traceback. Exit codes: 0 success,
+1 invalid data or failed reports, 2 invalid parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import ReportError
+from .settings import Settings
+
+
+def _settings(args) -> Settings:
+    kwargs = {}
+    if getattr(args, "data_dir", None):
+        kwargs["data_dir"] = Path(args.data_dir)
+    if getattr(args, "out", None):
+        kwargs["out_dir"] = Path(args.out)
+    if getattr(args, "jobs", None):
+        kwargs["jobs"] = args.jobs
+    return Settings(**kwargs)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("måste vara minst 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="report_utils",
+        description="Uppföljningsrapporter om psykisk hälsa och suicidprevention, Helsingborgs stad.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    render = sub.add_parser("render", help="rendera rapporter till HTML (standard: alla)")
+    render.add_argument("--department", action="append", metavar="D",
+                        help="förvaltning: ALLA, AMF, SFF, SOF, VOF (kan upprepas)")
+    render.add_argument("--year", action="append", metavar="Y", help="år (kan upprepas)")
+    render.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+    render.add_argument("--out", metavar="DIR", help="utmapp (standard: outputs)")
+    render.add_argument("--jobs", type=_positive, default=max(1, min(2, os.cpu_count() or 1)),
+                        metavar="N", help="antal parallella processer (standard: 2)")
+    render.add_argument("--force", action="store_true", help="rendera om allt, även oförändrat")
+    bar = render.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="visa förloppsindikator även utanför terminal")
+    bar.add_argument("--no-progress", dest="progress", action="store_false")
+
+    validate = sub.add_parser("validate", help="kontrollera datafilerna mot deras scheman")
+    validate.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+
+    new_year = sub.add_parser("new-year", help="skapa nästa års datafiler från senaste årets mål")
+    new_year.add_argument("year", type=int, help="det nya året, t.ex. 2027")
+    new_year.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+    return parser
+
+
+def cmd_render(args) -> int:
+    from .render import render
+
+    settings = _settings(args)
+    summary = render(settings, args.department, args.year, force=args.force, progress=args.progress)
+    print(f"Rapporterna finns i {settings.html_dir / 'index.html'}")
+    return 1 if summary.failed else 0
+
+
+def cmd_validate(args) -> int:
+    from .model import collect
+
+    settings = _settings(args)
+    dataset, problems = collect(settings.data_dir)
+    if problems:
+        print(f"{len(problems)} problem i {settings.data_dir}:", file=sys.stderr)
+        for problem in sorted(problems, key=lambda p: (p.file, p.sheet, p.row or 0, p.column)):
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"OK: {settings.data_dir} — {len(dataset.insatser)} insatser, {len(dataset.resultat)} "
+        f"resultat, år {', '.join(map(str, dataset.years))}, "
+        + ", ".join(f"{y}: {len(g.teman)} teman och {len(g.indikatorer)} indikatorer"
+                    for y, g in dataset.goals.items())
+    )
+    return 0
+
+
+def cmd_new_year(args) -> int:
+    from .newyear import new_year
+
+    settings = _settings(args)
+    created = new_year(settings.data_dir, args.year)
+    print(f"Skapade {args.year}:")
+    for path in created:
+        print(f"  {path}")
+    print(f"Läs {created[-1]} för vad som ska fyllas i.")
+    return 0
+
+
+COMMANDS = {"render": cmd_render, "validate": cmd_validate, "new-year": cmd_new_year}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ReportError as exc:
+        print(f"fel: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("avbrutet", file=sys.stderr)
+        return 130

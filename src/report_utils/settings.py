@@ -1,0 +1,59 @@
+"""One settings object for paths and options; every path derives from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _find_project_root() -> Path:
+    """The checkout this package lives in (src layout: <root>/src/report_utils)."""
+    candidate = PACKAGE_DIR.parent.parent
+    if (candidate / "pyproject.toml").is_file() and (candidate / "notebooks").is_dir():
+        return candidate
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and options for loading data and rendering reports.
+
+    Tests and the CLI build their own instance (``Settings(data_dir=...)``) instead of
+    changing globals.
+    """
+
+    project_root: Path = field(default_factory=_find_project_root)
+    data_dir: Path | None = None
+    out_dir: Path | None = None
+    notebook: Path | None = None
+    jobs: int = 2
+
+    def __post_init__(self) -> None:
+        root = Path(self.project_root).resolve()
+        object.__setattr__(self, "project_root", root)
+        object.__setattr__(self, "data_dir", Path(self.data_dir or root / "data").resolve())
+        object.__setattr__(self, "out_dir", Path(self.out_dir or root / "outputs").resolve())
+        nb = self.notebook or root / "notebooks" / "report.ipynb"
+        object.__setattr__(self, "notebook", Path(nb).resolve())
+
+    def with_(self, **changes) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    @property
+    def template_dir(self) -> Path:
+        return PACKAGE_DIR / "templates"
+
+    @property
+    def html_dir(self) -> Path:
+        return self.out_dir / "html"
+
+    @property
+    def executed_dir(self) -> Path:
+        return self.out_dir / "notebooks"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.out_dir / ".cache"
