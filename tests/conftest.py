@@ -1,0 +1,62 @@
+"""Shared fixtures: the project's paths, a validated data set, and editable copies of data/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from report_utils.model import load_dataset
+from report_utils.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def dataset(settings):
+    return load_dataset(settings.data_dir)
+
+
+@pytest.fixture
+def data_copy(tmp_path, settings) -> Path:
+    """A private copy of data/ that a test may corrupt."""
+    target = tmp_path / "data"
+    shutil.copytree(settings.data_dir, target, ignore=shutil.ignore_patterns("sources"))
+    return target
+
+
+def header_index(ws) -> dict[str, int]:
+    return {cell.value: cell.column for cell in ws[1] if cell.value}
+
+
+def edit_cell(path: Path, sheet: str, column: str, value, *, where: tuple[str, object] | None = None,
+              row: int | None = None) -> int:
+    """Set one cell of an xlsx (by header name; row by Excel number or by a key column).
+
+    Returns the Excel row number edited.
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    ws = book[sheet]
+    cols = header_index(ws)
+    if row is None:
+        key, wanted = where
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, cols[key]).value == wanted)
+    ws.cell(row, cols[column]).value = value
+    book.save(path)
+    return row
+
+
+def cell_value(path: Path, sheet: str, column: str, row: int):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path, read_only=True)[sheet]
+    cols = header_index(ws)
+    return ws.cell(row, cols[column]).value

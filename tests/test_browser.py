@@ -1,0 +1,241 @@
+"""Real-browser test: every rendered report, opened from disk in headless Chromium.
+
+Chromium is the Debian package (``make browser``) driven by playwright through
+``executable_path``; without it (or without playwright) these tests skip with the reason.
+All reports are rendered once into a temporary directory; each page is then opened with
+the network blocked and must load nothing but itself (and inline data: URIs), log no
+console error, be Swedish (``lang="sv"``) and show its key headings and tables. A
+full-page screenshot of every page is saved under ``outputs/screenshots/`` for a person
+to look at. Text from the spreadsheets must be shown as text: a cell holding
+``<script>`` or ``<img onerror>`` appears literally and executes nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    LAUNCH_ARGS,
+    PAGE_FACTS_JS,
+    chromium_executable,
+    open_offline,
+    skip_reason,
+)
+
+from report_utils.render import load_catalog, render
+from report_utils.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+MAX_BYTES = 1_000_000
+A4_WIDTH = 794  # CSS pixels at 96 dpi
+HEADINGS_ACTIVITIES = ["Insatser", "Resultat", "Insatser utan mätbara mål", "Jämförelse"]
+HEADINGS_GOALS = [
+    "Teman",
+    "Mätbara indikatorer",
+    "Mål som saknar mätbar indikator",
+    "Jämförelse",
+    "Måluppfyllelse",
+]
+HEADING_ALL = "Alla förvaltningar"
+PAYLOAD = "<script>alert(1)</script> MHFA <img src=x onerror=alert(1)>"
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        try:
+            instance = p.chromium.launch(
+                executable_path=chromium_executable(), args=LAUNCH_ARGS, headless=True
+            )
+        except Exception as exc:  # installed but unusable: a real failure, say why
+            pytest.fail(f"Chromium at {chromium_executable()} did not start: {exc}")
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """All reports and the landing page, rendered once from the shipped data."""
+    if skip_reason():  # do not spend the render time on a machine that cannot look at it
+        pytest.skip(skip_reason())
+    settings = Settings(out_dir=tmp_path_factory.mktemp("browser-reports"))
+    summary = render(settings, progress=False)
+    failed = [f"{o.year} {o.department}: {o.error}" for o in summary.failed]
+    assert not failed, "reports failed to render:\n" + "\n".join(failed)
+    return settings, load_catalog(settings)
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    path = Settings().project_root / "outputs" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pages(settings: Settings) -> list[Path]:
+    html = settings.html_dir
+    return [html / "index.html", *sorted(html.glob("*/*.html"))]
+
+
+def _name(settings: Settings, path: Path) -> str:
+    rel = path.relative_to(settings.html_dir)
+    return "index" if rel.parent == Path(".") else f"{rel.parent}-{rel.stem}"
+
+
+def _problems(settings, catalog, path: Path, facts: dict, log) -> list[str]:
+    """Everything wrong with one opened page, as readable lines."""
+    problems = []
+    if foreign := log.foreign_requests():
+        problems.append(f"requests left the page: {foreign}")
+    if log.websockets:
+        problems.append(f"websockets opened: {log.websockets}")
+    if log.console_errors:
+        problems.append(f"console errors: {log.console_errors}")
+    if log.page_errors:
+        problems.append(f"page errors: {log.page_errors}")
+    if log.dialogs:
+        problems.append(f"dialogs opened: {log.dialogs}")
+    if facts["lang"] != "sv":
+        problems.append(f'<html lang> is {facts["lang"]!r}, expected "sv"')
+    if not facts["h1"]:
+        problems.append("no <h1>")
+    if facts["tables"] < 1:
+        problems.append("no <table>")
+    if facts["badCells"]:
+        problems.append(f"cells showing a missing-value marker: {facts['badCells'][:5]}")
+    if facts["nanInText"]:
+        problems.append('"NaN" appears in the text')
+    if facts["brokenImages"]:
+        problems.append(f"images that did not load: {facts['brokenImages']}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        problems.append(f"file is {size:,} bytes, more than {MAX_BYTES:,}")
+
+    if path.name == "index.html" and path.parent == settings.html_dir:
+        return problems
+    year, department = int(path.parent.name), path.stem
+    name = catalog.departments.get(department, department)
+    title = facts["title"].casefold()
+    if name.casefold() not in title or str(year) not in title:
+        problems.append(f"title {facts['title']!r} lacks {name!r} and/or {year}")
+    expected = list(HEADINGS_GOALS if year in catalog.goal_years else HEADINGS_ACTIVITIES)
+    if department == "ALLA" and year in catalog.goal_years:
+        expected.append(HEADING_ALL)
+    missing = [h for h in expected if not any(t.startswith(h) for t in facts["headings"])]
+    if missing:
+        problems.append(f"missing headings {missing}; page has {facts['headings']}")
+    return problems
+
+
+# -- every report, as a reader opens it ---------------------------------------------------------
+def test_every_report_opens_offline_and_complete(browser, rendered, screenshot_dir):
+    settings, catalog = rendered
+    pages = _pages(settings)
+    expected = {
+        settings.html_dir / str(y) / f"{d}.html" for y in catalog.years for d in catalog.departments
+    }
+    assert expected <= set(pages), f"reports not rendered: {sorted(expected - set(pages))}"
+
+    failures = {}
+    for path in pages:
+        context, page, log = open_offline(browser, path, viewport={"width": 1280, "height": 900})
+        try:
+            facts = page.evaluate(PAGE_FACTS_JS)
+            page.screenshot(path=screenshot_dir / f"{_name(settings, path)}.png", full_page=True)
+        finally:
+            context.close()
+        if problems := _problems(settings, catalog, path, facts, log):
+            failures[str(path.relative_to(settings.html_dir))] = problems
+    report = "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())
+    assert not failures, f"{len(failures)} of {len(pages)} pages have problems:\n{report}"
+
+
+def test_reports_print_on_a4_without_horizontal_overflow(browser, rendered):
+    settings, _ = rendered
+    overflow = {}
+    for path in _pages(settings):
+        context, page, _log = open_offline(
+            browser, path, viewport={"width": A4_WIDTH, "height": 1123}
+        )
+        try:
+            page.emulate_media(media="print")
+            facts = page.evaluate(PAGE_FACTS_JS)
+            if path.parent.name == "2026" and path.stem == "ALLA":
+                pdf = page.pdf(format="A4")
+                assert pdf.startswith(b"%PDF") and len(pdf) > 10_000, "no PDF printed"
+        finally:
+            context.close()
+        if facts["scrollWidth"] > A4_WIDTH + 6:
+            overflow[str(path.relative_to(settings.html_dir))] = facts["scrollWidth"]
+    assert not overflow, f"wider than an A4 page ({A4_WIDTH} px) when printed: {overflow}"
+
+
+# -- spreadsheet text is shown as text ----------------------------------------------------------
+def _set_cell(workbook: Path, sheet: str, key_column: str, key: str, column: str, value) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    key_col, col = header.index(key_column) + 1, header.index(column) + 1
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row, key_col).value == key:
+            ws.cell(row, col).value = value
+            break
+    else:
+        raise AssertionError(f"{workbook.name}/{sheet}: no row with {key_column} = {key!r}")
+    wb.save(workbook)
+
+
+@pytest.fixture(scope="session")
+def hostile_reports(tmp_path_factory):
+    """SOF 2018 and SOF 2026 rendered from data whose names hold HTML."""
+    if skip_reason():
+        pytest.skip(skip_reason())
+    base = Settings()
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(base.data_dir, data, ignore=shutil.ignore_patterns("~$*"))
+    _set_cell(data / "insatser_2018-2019.xlsx", "insatser", "insats_id", "mhfa", "namn", PAYLOAD)
+    _set_cell(data / "2026" / "mal.xlsx", "teman", "tema_id", "T23", "namn", PAYLOAD)
+    settings = Settings(data_dir=data, out_dir=root / "out")
+    summary = render(settings, departments=["SOF"], years=[2018, 2026], progress=False)
+    failed = [f"{o.year} {o.department}: {o.error}" for o in summary.failed]
+    assert not failed, "reports failed to render:\n" + "\n".join(failed)
+    return [settings.html_dir / "2018" / "SOF.html", settings.html_dir / "2026" / "SOF.html"]
+
+
+XSS_FACTS_JS = """() => ({
+  scripts: document.querySelectorAll('script').length,
+  imgX: Array.from(document.images).filter((i) => i.getAttribute('src') === 'x').length,
+  onerror: document.querySelectorAll('[onerror]').length,
+})"""
+
+
+@pytest.mark.parametrize("report", ["2018/SOF", "2026/SOF"])
+def test_html_in_spreadsheet_is_shown_as_text_and_never_runs(browser, hostile_reports, report):
+    path = next(p for p in hostile_reports if p.as_posix().endswith(f"{report}.html"))
+    context, page, log = open_offline(browser, path)
+    try:
+        body = page.inner_text("body")
+        facts = page.evaluate(XSS_FACTS_JS)
+    finally:
+        context.close()
+    assert not log.dialogs, f"{report}: the payload ran: {log.dialogs}"
+    assert "<script>alert(1)</script>" in body, f"{report}: <script> payload not shown as text"
+    assert "<img src=x onerror=alert(1)>" in body, f"{report}: <img> payload not shown as text"
+    assert facts["scripts"] == 0, f"{report}: {facts['scripts']} <script> elements in the DOM"
+    assert facts["imgX"] == 0 and facts["onerror"] == 0, f"{report}: payload became markup"
+    tried_x = [u for u in log.requests if u.rstrip("/").endswith("/x")]
+    assert not tried_x, f"{report}: the browser tried to load {tried_x}"
+    assert not log.foreign_requests(), f"{report}: requests left the page {log.foreign_requests()}"
+    assert not log.page_errors and not log.console_errors, (log.page_errors, log.console_errors)

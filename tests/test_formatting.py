@@ -1,0 +1,85 @@
+"""Swedish formatting via Babel, 'uppgift saknas' for missing values, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from report_utils import formatting as F
+
+NB = "\u00a0"
+
+
+def test_numbers_and_percent_follow_sv_se():
+    assert F.number(1100) == f"1{NB}100"
+    assert F.number(23.5) == "23,5"
+    assert F.number(2.0) == "2"
+    assert F.percent(23.5) == f"23,5{NB}%"
+    assert F.signed(-2) == "−2" and F.signed(5) == "+5"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), "", "  "])
+def test_missing_is_uppgift_saknas_never_zero(missing):
+    assert F.number(missing) == "uppgift saknas"
+    assert F.percent(missing) == "uppgift saknas"
+    assert F.value_with_unit(missing, "antal") == "uppgift saknas"
+    assert F.esc(missing) == "uppgift saknas"
+
+
+def test_value_with_unit_keeps_qualifier():
+    assert F.value_with_unit(1100, "antal", "ca") == f"ca{NB}1{NB}100"
+    assert F.value_with_unit(23, "procent", "drygt") == f"drygt{NB}23{NB}%"
+    assert F.value_with_unit(80, "procent", "intervall", 100) == f"80–100{NB}%"
+    assert F.value_with_unit(150, "tkr", "exakt") == f"150{NB}tkr"
+
+
+def test_is_missing():
+    assert F.is_missing(math.nan) and F.is_missing(None) and not F.is_missing(0)
+    assert not F.is_missing(("SOF",))
+
+
+def test_dates_and_periods():
+    assert F.date(dt.date(2018, 10, 1)) == "2018-10-01"
+    assert F.date("2018-10") == "2018-10"
+    assert F.period("2018-01-01", "2019-12-31") == "2018-01-01 – 2019-12-31"
+    assert F.period(None, None, "läsåret 2017/18") == "läsåret 2017/18"
+    assert F.period(None, None) == "uppgift saknas"
+
+
+def test_join_list():
+    assert F.join_list(["SOF", "VOF", "AMF"]) == "SOF, VOF och AMF"
+    assert F.join_list(["SOF"]) == "SOF" and F.join_list([]) == ""
+
+
+def test_esc_and_table_escape_spreadsheet_text():
+    payload = "<script>alert(1)</script>"
+    assert "<script>" not in F.esc(payload)
+    html = F.table(["Namn"], [[payload], [F.Cell(markup="<b>ok</b>", num=True)]], caption="<i>")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>ok</b>" in html and 'class="num"' in html
+    assert "<caption>&lt;i&gt;</caption>" in html
+    assert F.table(["A"], [], empty="Tomt") == '<p class="empty">Tomt</p>'
+
+
+def test_tag_escapes_attributes():
+    assert F.tag("a", "x", href='"><script>') == '<a href="&quot;&gt;&lt;script&gt;">x</a>'
+    assert F.tag("td", "1", class_=None) == "<td>1</td>"
+
+
+def test_html_object_displays_as_html():
+    obj = F.HTML("<p>hej</p>", plain="hej")
+    assert obj._repr_html_() == "<p>hej</p>" and repr(obj) == "hej"
+    assert str(obj + F.HTML("<p>då</p>")) == "<p>hej</p><p>då</p>"
+
+
+def test_footnotes_number_each_source_once():
+    notes = F.Footnotes(documents={"d": "Dokumentet"})
+    a = notes.cite("d", "Avsnitt", "Citat <1>")
+    b = notes.cite("d", "Avsnitt", "Citat <1>")
+    c = notes.cite("d", "Annat", None)
+    assert a == b and "[1]" in a and "[2]" in c
+    rendered = notes.render()
+    assert rendered.count("<li") == 2 and "Citat &lt;1&gt;" in rendered and "Dokumentet" in rendered
+    assert F.Footnotes().render().startswith('<p class="empty">')

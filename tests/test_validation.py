@@ -1,0 +1,172 @@
+"""Bad data gets a clear message: file, sheet, Excel row, column, value, expected — all at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import edit_cell
+
+from report_utils.cli import main
+from report_utils.errors import DataValidationError
+from report_utils.model import collect, load_dataset
+
+INS = "insatser_2018-2019.xlsx"
+MAL = "2026/mal.xlsx"
+
+
+def problems_of(data_dir):
+    _ds, problems = collect(data_dir)
+    return problems
+
+
+def only(problems, **fields):
+    hits = [p for p in problems if all(getattr(p, k) == v for k, v in fields.items())]
+    assert hits, f"no problem with {fields}; got {[str(p) for p in problems]}"
+    return hits[0]
+
+
+def test_wrong_type_names_file_sheet_row_column_value(data_copy):
+    row = edit_cell(data_copy / INS, "resultat", "varde", "tolv st", where=("resultat_id", "act-r01"))
+    p = only(problems_of(data_copy), file=INS, sheet="resultat", row=row, column="varde")
+    assert p.value == "tolv st"
+    assert "väntade ett tal" in str(p)
+    assert f"rad {row}" in str(p) and "kolumn 'varde'" in str(p) and "blad 'resultat'" in str(p)
+
+
+def test_unknown_department_code(data_copy):
+    row = edit_cell(data_copy / INS, "insatser", "ansvariga", "SOF, XYZ", where=("insats_id", "mhfa"))
+    p = only(problems_of(data_copy), sheet="insatser", row=row, column="ansvariga")
+    assert p.value == "XYZ" and "okänd referens" in p.expected and "forvaltningar" in p.expected
+
+
+def test_unknown_focus_area(data_copy):
+    row = edit_cell(data_copy / INS, "insatser", "fokusomrade", 9, where=("insats_id", "esl"))
+    p = only(problems_of(data_copy), sheet="insatser", row=row, column="fokusomrade")
+    assert p.value == 9 and "fokusomraden" in p.expected
+
+
+def test_unknown_sub_goal(data_copy):
+    row = edit_cell(data_copy / MAL, "teman", "delmal", "2, 8", where=("tema_id", "T12"))
+    p = only(problems_of(data_copy), file=MAL, sheet="teman", row=row, column="delmal")
+    assert p.value == 8 and "delmal" in p.expected
+
+
+def test_duplicate_id(data_copy):
+    row = edit_cell(data_copy / INS, "resultat", "resultat_id", "act-r01", where=("resultat_id", "act-r02"))
+    problems = problems_of(data_copy)
+    dupes = [p for p in problems if p.column == "resultat_id" and "unikt" in p.expected]
+    assert {p.row for p in dupes} == {row - 1, row} or row in {p.row for p in dupes}
+    assert all(p.value == "act-r01" for p in dupes)
+
+
+def test_dangling_result_reference(data_copy):
+    row = edit_cell(data_copy / INS, "resultat", "insats_id", "finns-inte", where=("resultat_id", "act-r01"))
+    p = only(problems_of(data_copy), sheet="resultat", row=row, column="insats_id")
+    assert p.value == "finns-inte" and "insatser" in p.expected
+
+
+def test_dangling_crosswalk_theme(data_copy):
+    row = edit_cell(data_copy / "koppling.xlsx", "koppling", "tema_id", "T99", where=("insats_id", "mhfa"))
+    p = only(problems_of(data_copy), file="koppling.xlsx", row=row, column="tema_id")
+    assert p.value == "T99" and "teman" in p.expected
+
+
+def test_negative_count(data_copy):
+    row = edit_cell(data_copy / INS, "resultat", "varde", -5, where=("resultat_id", "act-r01"))
+    p = only(problems_of(data_copy), sheet="resultat", row=row, column="varde")
+    assert p.value == -5 and "negativt" in p.expected
+
+
+def test_share_outside_0_100(data_copy):
+    from report_utils.model import load_dataset as ld
+
+    res = ld(data_copy).resultat
+    rid = res.loc[res["enhet"] == "procent", "resultat_id"].iloc[0]
+    row = edit_cell(data_copy / INS, "resultat", "varde", "123 %", where=("resultat_id", rid))
+    p = only(problems_of(data_copy), sheet="resultat", row=row, column="varde")
+    assert p.value == 123 and "0 och 100" in p.expected
+
+
+def test_indicator_value_share_and_count_rules(data_copy):
+    path = data_copy / "2026/indikatorvarden.xlsx"
+    r1 = edit_cell(path, "varden", "varde", "120 %", where=("indikator_id", "T12-K1"))
+    r2 = edit_cell(path, "varden", "varde", "-3", where=("indikator_id", "T23-K3"))
+    r3 = edit_cell(path, "varden", "varde", "kanske", where=("indikator_id", "T02-K1"))
+    problems = problems_of(data_copy)
+    assert "0 och 100" in only(problems, sheet="varden", row=r1, column="varde").expected
+    assert "negativt" in only(problems, sheet="varden", row=r2, column="varde").expected
+    assert "'ja' eller 'nej'" in only(problems, sheet="varden", row=r3, column="varde").expected
+
+
+def test_missing_sheet(data_copy):
+    from openpyxl import load_workbook
+
+    book = load_workbook(data_copy / INS)
+    book["resultat"].title = "Resultat 2019"
+    book.save(data_copy / INS)
+    p = only(problems_of(data_copy), file=INS, sheet="resultat")
+    assert "saknas" in p.expected and "Resultat 2019" in p.expected
+
+
+def test_missing_column(data_copy):
+    edit_cell(data_copy / INS, "resultat", "enhet", "Enhet", row=1)
+    p = only(problems_of(data_copy), file=INS, sheet="resultat", column="enhet")
+    assert p.row == 1 and "saknas" in p.expected and "Enhet" in p.expected
+
+
+def test_required_cell_empty(data_copy):
+    row = edit_cell(data_copy / MAL, "indikatorer", "text", None, where=("indikator_id", "T23-K3"))
+    p = only(problems_of(data_copy), file=MAL, sheet="indikatorer", row=row, column="text")
+    assert "krävs" in p.expected
+
+
+def test_not_an_xlsx(data_copy):
+    (data_copy / "koppling.xlsx").write_text("det här är ingen excelfil", "utf-8")
+    p = only(problems_of(data_copy), file="koppling.xlsx")
+    assert "ingen giltig Excel-fil" in p.expected
+
+
+def test_theme_status_must_match_indicator_rows(data_copy):
+    row = edit_cell(data_copy / MAL, "teman", "langsiktiga_indikatorer", "saknas", where=("tema_id", "T23"))
+    p = only(problems_of(data_copy), sheet="teman", row=row, column="langsiktiga_indikatorer")
+    assert "finns" in p.expected
+
+
+def test_all_problems_are_reported_together(data_copy):
+    edit_cell(data_copy / INS, "resultat", "varde", "x", where=("resultat_id", "act-r01"))
+    edit_cell(data_copy / INS, "insatser", "ansvariga", "ABC", where=("insats_id", "esl"))
+    edit_cell(data_copy / MAL, "teman", "delmal", "9", where=("tema_id", "T01"))
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(data_copy)
+    assert len(info.value.problems) == 3
+    assert str(info.value).startswith("3 problem i indata:")
+
+
+@pytest.mark.parametrize("text", ["1 100", "1\u00a0100", "1100"])
+def test_swedish_numbers_are_accepted(data_copy, text):
+    row = edit_cell(data_copy / INS, "resultat", "varde", text, where=("resultat_id", "act-r01"))
+    ds, problems = collect(data_copy)
+    assert problems == []
+    assert ds.resultat.loc[ds.resultat["_rad"] == row, "varde"].iloc[0] == 1100
+
+
+def test_validate_command_exit_codes_and_no_traceback(data_copy, capsys):
+    assert main(["validate", "--data-dir", str(data_copy)]) == 0
+    assert "OK" in capsys.readouterr().out
+    edit_cell(data_copy / INS, "resultat", "varde", "tolv", where=("resultat_id", "act-r01"))
+    (data_copy / "koppling.xlsx").write_bytes(b"PK\x03\x04 trasig")
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "2 problem" in err and "koppling.xlsx" in err and "'tolv'" in err
+    assert "Traceback" not in err
+
+
+def test_validate_as_a_subprocess_prints_no_traceback(data_copy):
+    (data_copy / "referens.xlsx").unlink()
+    proc = subprocess.run([sys.executable, "-m", "report_utils", "validate", "--data-dir", str(data_copy)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "referens.xlsx" in proc.stderr and "filen saknas" in proc.stderr
+    assert "Traceback" not in proc.stderr
