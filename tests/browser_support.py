@@ -8,6 +8,7 @@ everything the page tries to load is recorded so the test can assert nothing lef
 
 from __future__ import annotations
 
+import base64
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,37 +55,69 @@ class PageLog:
         return [u for u in self.requests if u != self.url and not u.startswith("data:")]
 
 
-def open_offline(browser, path: Path, **context_options):
-    """Open ``path`` in a fresh offline context; returns (context, page, log).
+class OfflineTab:
+    """One browser tab, offline, that records what each page it opens tries to do.
 
     Every request is recorded and aborted unless it is the page itself or a data: URI;
-    console errors, uncaught page errors and dialogs (``alert``) are recorded too.
+    console errors, uncaught page errors, websockets and dialogs (``alert``) are recorded
+    too. One tab is reused for many pages (a fresh context per page costs time): ``open``
+    starts a fresh :class:`PageLog` for every page.
     """
-    url = path.resolve().as_uri()
-    log = PageLog(url)
-    context = browser.new_context(offline=True, **context_options)
 
-    def route(r):
-        request_url = r.request.url
-        if request_url == url or request_url.startswith("data:"):
-            r.continue_()
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(offline=True, **context_options)
+        self.log = PageLog("")
+        self.context.route("**/*", self._route)
+        self.context.on("request", lambda req: self.log.requests.append(req.url))
+        self.page = page = self.context.new_page()
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.log.page_errors.append(str(exc)))
+        page.on("websocket", lambda ws: self.log.websockets.append(ws.url))
+        page.on("dialog", self._dialog)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url == self.log.url or url.startswith("data:"):
+            route.continue_()
         else:
-            r.abort("blockedbyclient")
+            route.abort("blockedbyclient")
 
-    context.route("**/*", route)
-    context.on("request", lambda req: log.requests.append(req.url))
-    page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and log.console_errors.append(msg.text))
-    page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
-    page.on("websocket", lambda ws: log.websockets.append(ws.url))
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.log.console_errors.append(msg.text)
 
-    def dialog(d):
-        log.dialogs.append(f"{d.type}: {d.message}")
-        d.dismiss()
+    def _dialog(self, dialog) -> None:
+        self.log.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
 
-    page.on("dialog", dialog)
-    page.goto(url, wait_until="load")
-    return context, page, log
+    def open(self, path: Path) -> PageLog:
+        """Load ``path`` from disk; returns the log of this page."""
+        self.log = PageLog(path.resolve().as_uri())
+        self.page.goto(self.log.url, wait_until="load")
+        return self.log
+
+    def screenshot(self, path: Path) -> None:
+        """A full-page PNG; through CDP's fast encoder when available (pages are long)."""
+        try:
+            cdp = self.context.new_cdp_session(self.page)
+            size = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+            clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+            shot = cdp.send(
+                "Page.captureScreenshot",
+                {
+                    "format": "png",
+                    "clip": clip,
+                    "captureBeyondViewport": True,
+                    "optimizeForSpeed": True,
+                },
+            )
+            cdp.detach()
+            path.write_bytes(base64.b64decode(shot["data"]))
+        except Exception:  # an older Chromium without these options: playwright's own
+            self.page.screenshot(path=path, full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
 
 
 # What a page looks like to a reader, gathered in one round trip.

@@ -60,3 +60,14 @@ def cell_value(path: Path, sheet: str, column: str, row: int):
     ws = load_workbook(path, read_only=True)[sheet]
     cols = header_index(ws)
     return ws.cell(row, cols[column]).value
+
+
+@pytest.fixture(scope="session")
+def rendered_all(tmp_path_factory, settings):
+    """Every report and the landing page, rendered once per test session."""
+    from report_utils.render import render
+
+    out = tmp_path_factory.mktemp("rendered")
+    summary = render(settings.with_(out_dir=out), progress=False)
+    assert not summary.failed, [(o.department, o.year, o.error) for o in summary.failed]
+    return settings.with_(out_dir=out)

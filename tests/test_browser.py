@@ -16,21 +16,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from browser_support import (
     LAUNCH_ARGS,
     PAGE_FACTS_JS,
+    OfflineTab,
     chromium_executable,
-    open_offline,
     skip_reason,
 )
-
 from report_utils.render import load_catalog, render
 from report_utils.settings import Settings
 
 pytestmark = pytest.mark.browser
 
 MAX_BYTES = 1_000_000
-A4_WIDTH = 794  # CSS pixels at 96 dpi
+# A4 is 210 mm = 794 CSS px wide; report.css prints with 15 mm side margins (@page), so
+# what a printed page can hold is 180 mm = 680 px. A wider page loses its right edge.
+PRINT_WIDTH = 680
 HEADINGS_ACTIVITIES = ["Insatser", "Resultat", "Insatser utan mätbara mål", "Jämförelse"]
 HEADINGS_GOALS = [
     "Teman",
@@ -146,37 +148,42 @@ def test_every_report_opens_offline_and_complete(browser, rendered, screenshot_d
     assert expected <= set(pages), f"reports not rendered: {sorted(expected - set(pages))}"
 
     failures = {}
-    for path in pages:
-        context, page, log = open_offline(browser, path, viewport={"width": 1280, "height": 900})
-        try:
-            facts = page.evaluate(PAGE_FACTS_JS)
-            page.screenshot(path=screenshot_dir / f"{_name(settings, path)}.png", full_page=True)
-        finally:
-            context.close()
-        if problems := _problems(settings, catalog, path, facts, log):
-            failures[str(path.relative_to(settings.html_dir))] = problems
+    tab = OfflineTab(browser, viewport={"width": 1280, "height": 900})
+    try:
+        for path in pages:
+            log = tab.open(path)
+            facts = tab.page.evaluate(PAGE_FACTS_JS)
+            tab.screenshot(screenshot_dir / f"{_name(settings, path)}.png")
+            if problems := _problems(settings, catalog, path, facts, log):
+                failures[str(path.relative_to(settings.html_dir))] = problems
+    finally:
+        tab.close()
     report = "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())
     assert not failures, f"{len(failures)} of {len(pages)} pages have problems:\n{report}"
 
 
 def test_reports_print_on_a4_without_horizontal_overflow(browser, rendered):
+    """Printed (print media) on the width of an A4 page, no page is wider than the paper."""
     settings, _ = rendered
     overflow = {}
-    for path in _pages(settings):
-        context, page, _log = open_offline(
-            browser, path, viewport={"width": A4_WIDTH, "height": 1123}
-        )
-        try:
-            page.emulate_media(media="print")
-            facts = page.evaluate(PAGE_FACTS_JS)
-            if path.parent.name == "2026" and path.stem == "ALLA":
-                pdf = page.pdf(format="A4")
-                assert pdf.startswith(b"%PDF") and len(pdf) > 10_000, "no PDF printed"
-        finally:
-            context.close()
-        if facts["scrollWidth"] > A4_WIDTH + 6:
-            overflow[str(path.relative_to(settings.html_dir))] = facts["scrollWidth"]
-    assert not overflow, f"wider than an A4 page ({A4_WIDTH} px) when printed: {overflow}"
+    tab = OfflineTab(browser, viewport={"width": PRINT_WIDTH, "height": 1000})
+    try:
+        tab.page.emulate_media(media="print")
+        for path in _pages(settings):
+            log = tab.open(path)
+            facts = tab.page.evaluate(PAGE_FACTS_JS)
+            assert facts["h1"] and facts["tables"], f"{path.name}: nothing rendered in print"
+            assert not log.console_errors and not log.page_errors, (path, log)
+            if facts["scrollWidth"] > PRINT_WIDTH + 2:
+                overflow[str(path.relative_to(settings.html_dir))] = facts["scrollWidth"]
+        pdf = tab.page.pdf(format="A4")  # the last report, through Chromium's own printing
+        assert pdf.startswith(b"%PDF") and len(pdf) > 10_000, "Chromium printed no PDF"
+    finally:
+        tab.close()
+    assert not overflow, (
+        f"pages wider than the printable width of A4 ({PRINT_WIDTH} px = 210 mm minus "
+        f"the 15 mm @page side margins), so their right edge is cut off on paper: {overflow}"
+    )
 
 
 # -- spreadsheet text is shown as text ----------------------------------------------------------
@@ -224,12 +231,13 @@ XSS_FACTS_JS = """() => ({
 @pytest.mark.parametrize("report", ["2018/SOF", "2026/SOF"])
 def test_html_in_spreadsheet_is_shown_as_text_and_never_runs(browser, hostile_reports, report):
     path = next(p for p in hostile_reports if p.as_posix().endswith(f"{report}.html"))
-    context, page, log = open_offline(browser, path)
+    tab = OfflineTab(browser)
     try:
-        body = page.inner_text("body")
-        facts = page.evaluate(XSS_FACTS_JS)
+        log = tab.open(path)
+        body = tab.page.inner_text("body")
+        facts = tab.page.evaluate(XSS_FACTS_JS)
     finally:
-        context.close()
+        tab.close()
     assert not log.dialogs, f"{report}: the payload ran: {log.dialogs}"
     assert "<script>alert(1)</script>" in body, f"{report}: <script> payload not shown as text"
     assert "<img src=x onerror=alert(1)>" in body, f"{report}: <img> payload not shown as text"

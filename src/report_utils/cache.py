@@ -81,16 +81,15 @@ def data_files(data_dir: Path, year: int, goal_years: list[int]) -> list[Path]:
 
     Every report reads the shared workbooks. A goal year's report reads its own goals and
     values and those of earlier goal years (trends); a 2018–2019 report reads the latest
-    goals (to name each initiative's successor).
+    goals workbook (to name each initiative's successor), not its indicator values.
     """
     data_dir = Path(data_dir)
     files = [data_dir / name for name in SHARED_DATA]
     if year in goal_years:
-        years = [y for y in goal_years if y <= year]
-    else:
-        years = goal_years[-1:]
-    for y in years:
-        files += [data_dir / str(y) / name for name in YEAR_DATA]
+        for y in (y for y in goal_years if y <= year):
+            files += [data_dir / str(y) / name for name in YEAR_DATA]
+    elif goal_years:
+        files.append(data_dir / str(goal_years[-1]) / "mal.xlsx")
     return files
 
 

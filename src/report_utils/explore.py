@@ -375,7 +375,7 @@ def initiative_record(ds: Dataset, insats_id: str) -> InitiativeRecord:
     )
 
 
-# -- display frames ---------------------------------------------------------------------------------
+# -- display frames ------------------------------------------------------------------------------
 def _focus_text(rec: dict) -> str:
     nr = rec.get("fokusomrade")
     if F.is_missing(nr):
