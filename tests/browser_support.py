@@ -121,9 +121,10 @@ class OfflineTab:
 
 
 # What a page looks like to a reader, gathered in one round trip.
-PAGE_FACTS_JS = """() => {
-  const text = (el) => (el.textContent || '').replace(/\\s+/g, ' ').trim();
-  const missingMarker = /^(nan|nat|none|<na>)\\s*%?$/i;
+PAGE_FACTS_JS = r"""() => {
+  const text = (el) => (el.textContent || '').replace(/\s+/g, ' ').trim();
+  const missingMarker = /^(nan|nat|none|<na>)\s*%?$/i;
+  const nanWord = /(^|[^\p{L}])nan([^\p{L}]|$)/iu;
   return {
     lang: document.documentElement.getAttribute('lang'),
     title: document.title,
@@ -133,10 +134,24 @@ PAGE_FACTS_JS = """() => {
     scripts: document.querySelectorAll('script').length,
     badCells: Array.from(document.querySelectorAll('td, th')).map(text)
       .filter((t) => missingMarker.test(t)),
-    nanInText: /\\bNaN\\b/.test(document.body.innerText),
+    nanInText: nanWord.test(document.body.innerText),
     brokenImages: Array.from(document.images)
       .filter((img) => !img.complete || img.naturalWidth === 0)
       .map((img) => (img.getAttribute('alt') || img.getAttribute('src') || '').slice(0, 80)),
+    chartsWithNan: Array.from(document.images).map((img) => {
+      const alt = img.getAttribute('alt') || '';
+      const chart = alt.split(':')[0];
+      const where = alt.slice(chart.length + 1).split(/;\s*/).filter((p) => nanWord.test(p));
+      const src = img.getAttribute('src') || '';
+      const b64 = 'data:image/svg+xml;base64,';
+      if (src.startsWith(b64)) {
+        // matplotlib draws text as paths and keeps each label as an XML comment
+        const bytes = Uint8Array.from(atob(src.slice(b64.length)), (c) => c.charCodeAt(0));
+        const svg = new TextDecoder().decode(bytes);
+        if (/<!--\s*nan\s*-->/i.test(svg)) where.push('label "nan" drawn');
+      }
+      return where.length ? `${chart}:${where.join('; ')}` : null;
+    }).filter(Boolean),
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
   };

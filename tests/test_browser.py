@@ -115,7 +115,9 @@ def _problems(settings, catalog, path: Path, facts: dict, log) -> list[str]:
     if facts["badCells"]:
         problems.append(f"cells showing a missing-value marker: {facts['badCells'][:5]}")
     if facts["nanInText"]:
-        problems.append('"NaN" appears in the text')
+        problems.append('"nan" appears as a word in the text')
+    if facts["chartsWithNan"]:
+        problems.append(f'charts labelled "nan": {facts["chartsWithNan"]}')
     if facts["brokenImages"]:
         problems.append(f"images that did not load: {facts['brokenImages']}")
     size = path.stat().st_size
@@ -148,7 +150,7 @@ def test_every_report_opens_offline_and_complete(browser, rendered, screenshot_d
     assert expected <= set(pages), f"reports not rendered: {sorted(expected - set(pages))}"
 
     failures = {}
-    tab = OfflineTab(browser, viewport={"width": 1280, "height": 900})
+    tab = OfflineTab(browser, viewport={"width": 1100, "height": 900})
     try:
         for path in pages:
             log = tab.open(path)

@@ -35,19 +35,22 @@ INTRO = (
 )
 ALL_FOCUS = "Alla fokusområden"
 ALL_YEARS = "Alla år"
+ALL = ""  # the "no filter" choice of a dropdown (a Dropdown cannot select the value None)
 NUMERIC = ("Värde",)
 CHART_TAB = 2  # index of the chart among the tabs
 
 CSS = """
 <style>
-.ru-explore { font-size: 13px; }
+.ru-explore { font-size: 13px; line-height: 1.4; white-space: normal; }
+.ru-explore h2, .ru-explore h3 { line-height: 1.25; margin: 0.4em 0; }
+.ru-explore p { margin: 0.3em 0; }
 .ru-explore .scroll { max-height: 460px; overflow: auto; border: 1px solid #ddd; }
 .ru-explore table.data { border-collapse: collapse; width: 100%; }
 .ru-explore table.data caption { text-align: left; font-weight: bold; padding: 4px 0; }
 .ru-explore table.data th, .ru-explore table.data td {
   border-bottom: 1px solid #e5e5e5; padding: 3px 6px; text-align: left; vertical-align: top;
-  max-width: 28em; }
-.ru-explore table.data thead th { position: sticky; top: 0; background: #f3f6f9; }
+  max-width: 22em; line-height: 1.35; font-size: 12px; }
+.ru-explore table.data thead th { position: sticky; top: 0; background: #f3f6f9; white-space: nowrap; }
 .ru-explore td.num { text-align: right; white-space: nowrap; }
 .ru-explore .empty, .ru-explore .note { color: #555; font-style: italic; }
 .ru-explore .error { color: #a00; font-weight: bold; }
@@ -159,9 +162,9 @@ class Explorer(W.VBox):
         focus_names = dict(zip(ds.fokusomraden["nr"], ds.fokusomraden["namn"], strict=True))
         wide = {"description_width": "initial"}
         self.focus = W.Dropdown(
-            options=[(ALL_FOCUS, None)]
+            options=[(ALL_FOCUS, ALL)]
             + [(f"{nr}. {focus_names[nr]}", nr) for nr in opts["focus_area"]],
-            value=None, description="Fokusområde", style=wide, layout=W.Layout(width="420px"),
+            value=ALL, description="Fokusområde", style=wide, layout=W.Layout(width="420px"),
         )
         self.department = W.Dropdown(
             options=[(_department_label(ds, code), code) for code in opts["department"]],
@@ -169,8 +172,8 @@ class Explorer(W.VBox):
             layout=W.Layout(width="360px"),
         )
         self.year = W.Dropdown(
-            options=[(ALL_YEARS, None)] + [(str(y), y) for y in opts["year"]],
-            value=None, description="År", style=wide, layout=W.Layout(width="170px"),
+            options=[(ALL_YEARS, ALL)] + [(str(y), y) for y in opts["year"]],
+            value=ALL, description="År", style=wide, layout=W.Layout(width="170px"),
         )
         self.target_group = W.Combobox(
             options=opts["target_group"], value="", ensure_option=False,
@@ -221,11 +224,11 @@ class Explorer(W.VBox):
     @property
     def filters(self) -> dict:
         return {
-            "focus_area": self.focus.value,
+            "focus_area": self.focus.value or None,
             "department": self.department.value,
-            "year": self.year.value,
-            "target_group": self.target_group.value,
-            "text": self.text.value,
+            "year": self.year.value or None,
+            "target_group": self.target_group.value or None,
+            "text": self.text.value or None,
         }
 
     def refresh(self) -> None:
@@ -290,8 +293,8 @@ class Explorer(W.VBox):
         self._show_record()
 
     def _on_reset(self, _button) -> None:
-        for widget, value in ((self.focus, None), (self.department, S.DEPARTMENT_ALL),
-                              (self.year, None), (self.target_group, ""), (self.text, "")):
+        for widget, value in ((self.focus, ALL), (self.department, S.DEPARTMENT_ALL),
+                              (self.year, ALL), (self.target_group, ""), (self.text, "")):
             widget.unobserve(self._on_filter, names="value")
             widget.value = value
             widget.observe(self._on_filter, names="value")

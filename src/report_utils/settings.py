@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+ROOT_ENV = "REPORT_UTILS_ROOT"
+
+
 def _find_project_root() -> Path:
-    """The checkout this package lives in (src layout: <root>/src/report_utils)."""
+    """``$REPORT_UTILS_ROOT`` if set (e.g. a copy of the project), else the checkout this
+    package lives in (src layout: <root>/src/report_utils)."""
+    if os.environ.get(ROOT_ENV):
+        return Path(os.environ[ROOT_ENV])
     candidate = PACKAGE_DIR.parent.parent
     if (candidate / "pyproject.toml").is_file() and (candidate / "notebooks").is_dir():
         return candidate

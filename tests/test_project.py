@@ -1,0 +1,56 @@
+"""The project's own promises: dependencies in step, Makefile and README commands, CI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import yaml
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~ \[]", req.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject(settings):
+    project = tomllib.loads((settings.project_root / "pyproject.toml").read_text("utf-8"))["project"]
+    wanted = {r for r in project["dependencies"]} | {r for r in project["optional-dependencies"]["test"]}
+    env = yaml.safe_load((settings.project_root / "environment.yml").read_text("utf-8"))
+    listed = {d for d in env["dependencies"] if isinstance(d, str)} - {"pip"}
+    listed = {d for d in listed if not d.startswith("python")}
+    assert {_name(d) for d in listed} == {_name(r) for r in wanted}
+    assert {d.replace(" ", "") for d in listed} == {r.replace(" ", "") for r in wanted}
+
+
+def test_make_help_is_default_and_lists_every_target(settings):
+    makefile = (settings.project_root / "Makefile").read_text("utf-8")
+    assert ".DEFAULT_GOAL := help" in makefile
+    targets = set(re.findall(r"^([a-z][a-z_-]*):", makefile, re.M))
+    out = subprocess.run(["make", "-s", "-C", str(settings.project_root)], capture_output=True,
+                         text=True, check=True).stdout
+    listed = set(re.findall(r"make (\S+)", out))
+    assert targets == listed
+
+
+def test_readme_shows_the_two_commands_and_make_implements_them(settings):
+    readme = (settings.project_root / "README.md").read_text("utf-8")
+    assert "make report" in readme and "make test" in readme
+    makefile = (settings.project_root / "Makefile").read_text("utf-8")
+    assert re.search(r"^report: .*\n\t\$\(PY\) -m report_utils render$", makefile, re.M)
+    assert re.search(r"^test: .*\n\t\$\(PY\) -m pytest$", makefile, re.M)
+    assert "make test" in (settings.project_root / ".ci" / "run").read_text("utf-8")
+
+
+def test_outputs_are_ignored_by_git(settings):
+    ignore = (settings.project_root / ".gitignore").read_text("utf-8")
+    assert "outputs/*" in ignore and ".venv/" in ignore
+
+
+def test_importing_the_package_does_nothing(settings):
+    code = ("import sys, report_utils; import report_utils.cli, report_utils.render, report_utils.cache;"
+            "print(sorted(m for m in ('pandas','matplotlib','papermill','openpyxl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
