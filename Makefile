@@ -37,7 +37,7 @@ browser: ## install Debian's chromium for the real-browser test (needs root; ski
 	  else echo "chromium not found and not root: the browser test will be skipped"; fi; }
 
 lab: $(STAMP) ## start JupyterLab in notebooks/ (the explorer: notebooks/explore.ipynb)
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP) ## compare render speed and memory with a plain papermill+nbconvert CLI loop
 	$(PY) scripts/bench.py

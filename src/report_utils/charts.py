@@ -112,7 +112,7 @@ def bar_chart(
         fig, ax = _new_figure(height)
         bar_h = 0.8 / n_series
         ypos = list(range(len(labels)))
-        top = max((v for vals in series.values() for v in vals if v is not None), default=1)
+        top = max((v for vals in series.values() for v in vals if v is not None), default=1) or 1
         for i, (name, values) in enumerate(series.items()):
             offs = [y - 0.4 + bar_h * (i + 0.5) for y in ypos]
             color = PALETTE[i % len(PALETTE)]

@@ -50,7 +50,8 @@ CSS = """
 .ru-explore table.data th, .ru-explore table.data td {
   border-bottom: 1px solid #e5e5e5; padding: 3px 6px; text-align: left; vertical-align: top;
   max-width: 22em; line-height: 1.35; font-size: 12px; }
-.ru-explore table.data thead th { position: sticky; top: 0; background: #f3f6f9; white-space: nowrap; }
+.ru-explore table.data thead th {
+  position: sticky; top: 0; background: #f3f6f9; white-space: nowrap; }
 .ru-explore td.num { text-align: right; white-space: nowrap; }
 .ru-explore .empty, .ru-explore .note { color: #555; font-style: italic; }
 .ru-explore .error { color: #a00; font-weight: bold; }

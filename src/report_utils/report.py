@@ -253,7 +253,7 @@ class Report:
             xlabel="Antal personer (insatsens huvudsiffra)",
             alt=alt,
             caption="Varje insats huvudsiffra för nådda eller utbildade personer, per år där "
-            "den redovisas. Där båda åren finns visas de bredvid varandra (t.ex. MHFA).",
+            "den redovisas. Där båda åren finns visas de bredvid varandra.",
         )
         return F.HTML(_h(2, "Nådda och utbildade personer", "diagram") + str(chart), plain=alt)
 
@@ -527,7 +527,7 @@ class Report:
         )
         chart = charts.line_chart(years, series, title="Utveckling över åren", ylabel="Värde",
                                   alt=alt, caption="Indikatorer med värden för minst två år.")
-        return _h(3, "Trend") + str(chart)
+        return _h(3, "Utveckling över åren") + str(chart)
 
     # city-wide -----------------------------------------------------------------------------------------
     def overview_matrix(self) -> F.HTML | None:
