@@ -254,7 +254,7 @@ def bench(args: argparse.Namespace, out: Path) -> int:
     departments = len({d for d, _ in grid})
     years = len({y for _, y in grid})
     workers = args.jobs or "renderer default"
-    print(f"grid: {len(grid)} reports ({departments} departments × {years} years), "
+    print(f"grid: {len(grid)} report(s) ({departments} department(s) × {years} year(s)), "
           f"{reps} repetition(s), renderer workers: {workers}, CPUs: {os.cpu_count()}",
           flush=True)
     print(f"outputs and logs: {out}", flush=True)

@@ -13,6 +13,7 @@ to look at. Text from the spreadsheets must be shown as text: a cell holding
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from browser_support import (
     LAUNCH_ARGS,
     PAGE_FACTS_JS,
     OfflineTab,
+    PageLog,
     chromium_executable,
     skip_reason,
 )
@@ -31,9 +33,10 @@ pytestmark = pytest.mark.browser
 
 MAX_BYTES = 1_000_000
 # A4 is 210 mm = 794 CSS px wide; report.css prints with 15 mm side margins (@page), so
-# a printed page holds 180 mm = 680 px. Anything wider is cut off or the whole printout is
-# shrunk (Chromium shrinks up to a third) to fit its widest table.
+# a printed page holds 180 mm = 680 px. Anything wider is cut off, or the whole printout is
+# shrunk to fit its widest table (Chromium does this: smaller text on every page).
 PRINT_WIDTH = 680
+SCREEN = {"width": 1100, "height": 900}  # the 60rem text column and its margins
 HEADINGS_ACTIVITIES = ["Insatser", "Resultat", "Insatser utan mätbara mål", "Jämförelse"]
 HEADINGS_GOALS = [
     "Teman",
@@ -142,47 +145,73 @@ def _problems(settings, catalog, path: Path, facts: dict, log) -> list[str]:
 
 
 # -- every report, as a reader opens it ---------------------------------------------------------
-def test_every_report_opens_offline_and_complete(browser, rendered, screenshot_dir):
+@dataclass
+class Visit:
+    """One page as the browser saw it: on screen, then laid out for print."""
+
+    log: PageLog
+    screen: dict
+    print: dict
+    pdf: bytes = b""
+
+
+@pytest.fixture(scope="session")
+def visits(browser, rendered, screenshot_dir) -> dict[Path, Visit]:
+    """Open every page once: facts on screen, a screenshot, then the print layout.
+
+    Each page is loaded a single time (the slow part is Chromium, not the checks) and the
+    tests below assert on what was gathered.
+    """
+    settings, _ = rendered
+    result = {}
+    tab = OfflineTab(browser, viewport=SCREEN)
+    try:
+        for path in _pages(settings):
+            log = tab.open(path)
+            screen = tab.page.evaluate(PAGE_FACTS_JS)
+            tab.screenshot(screenshot_dir / f"{_name(settings, path)}.png")
+            tab.page.emulate_media(media="print")
+            tab.page.set_viewport_size({"width": PRINT_WIDTH, "height": SCREEN["height"]})
+            visit = Visit(log, screen, tab.page.evaluate(PAGE_FACTS_JS))
+            if path.parent.name == "2026" and path.stem == "ALLA":  # the longest report
+                visit.pdf = tab.page.pdf(format="A4")
+            tab.page.emulate_media(media="screen")
+            tab.page.set_viewport_size(SCREEN)
+            result[path] = visit
+    finally:
+        tab.close()
+    return result
+
+
+def test_every_report_opens_offline_and_complete(rendered, visits):
     settings, catalog = rendered
-    pages = _pages(settings)
     expected = {
         settings.html_dir / str(y) / f"{d}.html" for y in catalog.years for d in catalog.departments
     }
-    assert expected <= set(pages), f"reports not rendered: {sorted(expected - set(pages))}"
+    expected.add(settings.html_dir / "index.html")
+    assert expected <= set(visits), f"pages not rendered: {sorted(expected - set(visits))}"
 
     failures = {}
-    tab = OfflineTab(browser, viewport={"width": 1100, "height": 900})
-    try:
-        for path in pages:
-            log = tab.open(path)
-            facts = tab.page.evaluate(PAGE_FACTS_JS)
-            tab.screenshot(screenshot_dir / f"{_name(settings, path)}.png")
-            if problems := _problems(settings, catalog, path, facts, log):
-                failures[str(path.relative_to(settings.html_dir))] = problems
-    finally:
-        tab.close()
+    for path, visit in visits.items():
+        if problems := _problems(settings, catalog, path, visit.screen, visit.log):
+            failures[str(path.relative_to(settings.html_dir))] = problems
     report = "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())
-    assert not failures, f"{len(failures)} of {len(pages)} pages have problems:\n{report}"
+    assert not failures, f"{len(failures)} of {len(visits)} pages have problems:\n{report}"
 
 
-def test_reports_print_on_a4_without_horizontal_overflow(browser, rendered):
-    """Printed (print media) on the width of an A4 page, no page is wider than the paper."""
+def test_reports_print_on_a4_without_horizontal_overflow(rendered, visits):
+    """Laid out for print on the width of an A4 page, no page is wider than the paper."""
     settings, _ = rendered
     overflow = {}
-    tab = OfflineTab(browser, viewport={"width": PRINT_WIDTH, "height": 1000})
-    try:
-        tab.page.emulate_media(media="print")
-        for path in _pages(settings):
-            log = tab.open(path)
-            facts = tab.page.evaluate(PAGE_FACTS_JS)
-            assert facts["h1"] and facts["tables"], f"{path.name}: nothing rendered in print"
-            assert not log.console_errors and not log.page_errors, (path, log)
-            if facts["scrollWidth"] > PRINT_WIDTH + 2:
-                overflow[str(path.relative_to(settings.html_dir))] = facts["scrollWidth"]
-        pdf = tab.page.pdf(format="A4")  # the last report, through Chromium's own printing
+    for path, visit in visits.items():
+        name = str(path.relative_to(settings.html_dir))
+        assert visit.print["h1"] and visit.print["tables"], f"{name}: nothing shown in print"
+        if visit.print["scrollWidth"] > PRINT_WIDTH + 2:
+            overflow[name] = visit.print["scrollWidth"]
+    printed = [v.pdf for v in visits.values() if v.pdf]
+    assert printed, "no report was printed to PDF"
+    for pdf in printed:
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000, "Chromium printed no PDF"
-    finally:
-        tab.close()
     assert not overflow, (
         f"pages wider than the printable width of A4 ({PRINT_WIDTH} px = 210 mm minus the "
         "15 mm @page side margins): a browser either cuts off their right edge or shrinks the "

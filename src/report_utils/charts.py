@@ -30,7 +30,8 @@ A4_WIDTH_IN = 6.7  # printable width of A4 with 2 cm margins
 STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
-    "font.family": "DejaVu Sans",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
@@ -42,7 +43,9 @@ STYLE = {
     "grid.color": "#DDDDDD",
     "axes.prop_cycle": None,  # set in style() (needs cycler)
     "svg.hashsalt": "report-utils",  # deterministic ids inside the SVG
-    "svg.fonttype": "path",  # text as outlines: identical in every browser, no font needed
+    # text stays text: smaller files, faster to draw, searchable; the browser's sans-serif
+    # font is used where DejaVu Sans is missing (labels are wrapped with room to spare)
+    "svg.fonttype": "none",
     "axes.formatter.use_locale": False,
 }
 
@@ -56,13 +59,18 @@ def style() -> dict:
     return params
 
 
-def _new_figure(height: float):
+def _new_figure(height: float, left: float = 0.36, bottom_in: float = 0.55, top_in: float = 0.45):
+    """A figure A4-print wide with fixed margins (inches at top/bottom, a share at left).
+
+    Fixed margins instead of constrained layout: one draw per chart instead of several.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, height), layout="constrained")
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, height))
+    fig.subplots_adjust(left=left, right=0.97, bottom=bottom_in / height, top=1 - top_in / height)
     return fig, ax
 
 
@@ -149,7 +157,7 @@ def matrix_chart(
     import matplotlib.pyplot as plt
 
     with plt.rc_context(style() | {"axes.grid": False}):
-        fig, ax = _new_figure(max(1.8, 0.45 * len(rows) + 1.2))
+        fig, ax = _new_figure(max(1.8, 0.45 * len(rows) + 1.2), left=0.12, bottom_in=0.6)
         top = max((v for r in values for v in r), default=1) or 1
         ax.imshow(values, cmap="Blues", vmin=0, vmax=top * 1.3, aspect="auto")
         for i, row in enumerate(values):
@@ -192,7 +200,7 @@ def continuity_chart(
 
     n = max(len(left), len(right), 1)
     with plt.rc_context(style() | {"axes.grid": False}):
-        fig, ax = _new_figure(max(2.2, 0.32 * n + 1.2))
+        fig, ax = _new_figure(max(2.2, 0.32 * n + 1.2), left=0.01, bottom_in=0.5)
         ly = {i: n - 1 - i * (n - 1) / max(len(left) - 1, 1) for i in range(len(left))}
         ry = {j: n - 1 - j * (n - 1) / max(len(right) - 1, 1) for j in range(len(right))}
         if len(right) == 1:
@@ -238,7 +246,7 @@ def line_chart(
     import matplotlib.pyplot as plt
 
     with plt.rc_context(style() | {"axes.grid.axis": "y"}):
-        fig, ax = _new_figure(2.6)
+        fig, ax = _new_figure(2.8, left=0.1)
         markers = "osD^v<>p"
         for i, (name, values) in enumerate(series.items()):
             ys = [float("nan") if v is None else v for v in values]

@@ -56,6 +56,7 @@ class Report:
     department: str
     year: int
     notes: F.Footnotes = field(default_factory=F.Footnotes)
+    _memo: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, department: str, year: int | str, data_dir: str | Path | None = None) -> Report:
@@ -85,6 +86,12 @@ class Report:
     @property
     def who(self) -> str:
         return "hela staden" if self.is_overview else self.data.department_name(self.department)
+
+    def crosswalk(self):
+        """This report's crosswalk rows (computed once per report)."""
+        if "cw" not in self._memo:
+            self._memo["cw"] = compare.crosswalk_for(self.data, self.department, self.year)
+        return self._memo["cw"]
 
     def _cite_2018(self, rec: dict) -> str:
         return self.notes.cite(DOC_2018, rec.get("kalla_avsnitt"), rec.get("kalla_citat"))
@@ -139,7 +146,7 @@ class Report:
             themes = compare.themes_for(self.goal, self.department)
             ind = compare.indicators_for(self.goal, self.department, themes)
             missing = compare.goals_without_indicators(self.goal, self.department)
-            cw = compare.crosswalk_for(self.data, self.department, self.year)
+            cw = self.crosswalk()
             items = [
                 (len(themes), "teman"),
                 (len(ind), "mätbara indikatorer"),
@@ -395,7 +402,7 @@ class Report:
     def comparison(self) -> F.HTML | None:
         if self.goal is None:
             return None
-        cw = compare.crosswalk_for(self.data, self.department, self.year)
+        cw = self.crosswalk()
         rows = []
         for r in cw.to_dict("records"):
             base = "<br>".join(
