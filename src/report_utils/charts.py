@@ -74,11 +74,14 @@ def _new_figure(height: float, left: float = 0.36, bottom_in: float = 0.55, top_
     return fig, ax
 
 
-def _swedish_ticks(ax, axis: str = "x", percent: bool = False) -> None:
-    from matplotlib.ticker import FuncFormatter
+def _swedish_ticks(ax, axis: str = "x", percent: bool = False, integer: bool = False) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     fmt = FuncFormatter(lambda v, _pos: F.percent(v, 0) if percent else F.number(v, 1))
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(fmt)
+    if integer:  # counts of people: no half-person ticks
+        target.set_major_locator(MaxNLocator(integer=True))
 
 
 def figure_html(fig, alt: str, caption: str) -> F.HTML:
@@ -115,7 +118,7 @@ def bar_chart(
     import matplotlib.pyplot as plt
 
     n_series = max(len(series), 1)
-    height = max(1.6, 0.35 * len(labels) * n_series + 0.9)
+    height = max(1.8, 0.35 * len(labels) * n_series + 1.1)
     with plt.rc_context(style()):
         fig, ax = _new_figure(height)
         bar_h = 0.8 / n_series
@@ -126,7 +129,8 @@ def bar_chart(
             color = PALETTE[i % len(PALETTE)]
             for y, v in zip(offs, values, strict=True):
                 if v is None:
-                    ax.text(0, y, " " + F.MISSING, va="center", fontsize=8, color=GREY)
+                    ax.text(top * 0.01, y, F.MISSING, va="center", fontsize=7.5, color=GREY,
+                            style="italic")
                     continue
                 ax.barh(y, v, height=bar_h * 0.9, color=color, label=name)
                 text = F.percent(v) if percent else F.number(v)
@@ -136,11 +140,13 @@ def bar_chart(
         ax.set_xlim(0, top * 1.15)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10)
         ax.set_xlabel(xlabel)
-        _swedish_ticks(ax, "x", percent)
-        if len(series) > 1:
+        values = [v for vals in series.values() for v in vals if v is not None]
+        _swedish_ticks(ax, "x", percent, integer=all(float(v).is_integer() for v in values))
+        if len(series) > 1:  # above the plot, where it cannot hide a bar
             handles, names = ax.get_legend_handles_labels()
-            unique = dict(zip(names, handles, strict=True))
-            ax.legend(unique.values(), unique.keys(), loc="lower right", frameon=False)
+            unique = dict(zip(names, handles, strict=False))
+            ax.legend(unique.values(), unique.keys(), loc="lower right", frameon=False,
+                      ncols=len(unique), bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
         return figure_html(fig, alt, caption)
 
 
@@ -205,14 +211,17 @@ def continuity_chart(
         ry = {j: n - 1 - j * (n - 1) / max(len(right) - 1, 1) for j in range(len(right))}
         if len(right) == 1:
             ry = {0: (n - 1) / 2}
+        seen: dict[tuple, int] = {}
         for i, j, relation in links:
             color = RELATION_COLORS.get(relation, GREY)
             ls = RELATION_STYLES.get(relation, "-")
+            k = seen[(i, j)] = seen.get((i, j), -1) + 1  # the same pair twice: draw side by side
+            dy = 0.12 * k
             if j is None:
-                ax.plot([0.02, 0.3], [ly[i], ly[i]], color=color, ls=ls, lw=1.6)
-                ax.text(0.31, ly[i], "ingen efterföljare", va="center", fontsize=7, color=GREY)
+                ax.plot([0.02, 0.3], [ly[i] - dy, ly[i] - dy], color=color, ls=ls, lw=1.6)
+                ax.text(0.31, ly[i] - dy, "ingen efterföljare", va="center", fontsize=7, color=GREY)
             else:
-                ax.plot([0.02, 0.98], [ly[i], ry[j]], color=color, ls=ls, lw=1.6)
+                ax.plot([0.02, 0.98], [ly[i] - dy, ry[j] - dy], color=color, ls=ls, lw=1.6)
         for i, label in enumerate(left):
             ax.text(0, ly[i], _wrap(label, 34), ha="right", va="center", fontsize=8)
         for j, label in enumerate(right):

@@ -219,7 +219,8 @@ def crosswalk_for(ds: Dataset, department: str, year: int | None = None) -> pd.D
         )
     cols = [*S.KOPPLING.sheet("koppling").column_names, "insats", "baslinje", "tema", "indikator",
             "mal_text", "maltyp"]
-    return pd.DataFrame(rows, columns=cols)
+    frame = pd.DataFrame(rows, columns=cols).astype(object)
+    return frame.where(frame.notna(), None)  # blank stays None, never NaN
 
 
 def ended_without_successor(crosswalk: pd.DataFrame) -> pd.DataFrame:

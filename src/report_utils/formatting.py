@@ -19,6 +19,8 @@ from babel.numbers import format_decimal
 LOCALE = "sv_SE"
 MISSING = "uppgift saknas"
 NBSP = "\u00a0"
+SINGULAR = {"dagar": "dag", "timmar": "timme", "personer": "person", "veckor": "vecka",
+            "månader": "månad", "tillfällen": "tillfälle"}
 QUALIFIER_WORDS = {"ca": "ca", "drygt": "drygt", "över": "över", "under": "under", "minst": "minst"}
 
 
@@ -74,6 +76,8 @@ def value_with_unit(
         low = number(value)
         text = f"{low}–{fmt(value_max)}"
     elif unit and unit not in ("antal", "procent"):
+        if float(value) == 1:
+            unit = SINGULAR.get(unit, unit)
         text = f"{text}{NBSP}{unit}"
     word = QUALIFIER_WORDS.get((qualifier or "").strip())
     return f"{word}{NBSP}{text}" if word else text

@@ -18,6 +18,7 @@ from .settings import Settings
 
 DOC_2018 = "stimulans-2018-2019"
 DOC_2026 = "overenskommelse-2026"
+UNIT_LABELS = {"antal": "antal", "andel": "andel (%)", "ja-nej": "ja/nej", "text": "text"}
 STATUS_CLASS = {
     compare.UPPNATT: "uppnatt",
     compare.PA_VAG: "pa-vag",
@@ -185,7 +186,7 @@ class Report:
             rows.append(
                 [
                     F.Cell(markup=name + self._cite_2018(rec)),
-                    f"{rec['fokusomrade']}. {focus.get(rec['fokusomrade'], '')}",
+                    F.Cell(str(rec["fokusomrade"]), num=True),
                     rec["malgrupp"],
                     F.period(rec["period_start"], rec["period_slut"], rec["period_text"]),
                     _codes(rec["avdelningar"]),
@@ -197,8 +198,9 @@ class Report:
             "p",
             F.esc(f"Insatser som {self.who} ansvarade för eller deltog i under {self.year}, "
                   "med fokusområde, målgrupp, period och samarbetspartner."),
-        ) + F.table(
-            ["Insats", "Fokusområde", "Målgrupp", "Period", "Förvaltningar", "Partner", "Utfall"],
+        ) + F.tag("p", "Fokusområden: " + F.esc("; ".join(f"{k}. {v}" for k, v in focus.items())),
+                  class_="legend") + F.table(
+            ["Insats", "Fokus­område", "Målgrupp", "Period", "Förv.", "Partner", "Utfall"],
             rows,
             caption=f"Insatser {self.year}",
             empty=f"Inga insatser för {self.who} {self.year}.",
@@ -270,14 +272,15 @@ class Report:
         inits = compare.initiatives_for(self.data, self.department, self.year)
         none = compare.without_measurable_goals(inits)
         rows = [
-            [F.Cell(markup=F.esc(r["namn"]) + self._cite_2018(r)), r["matbara_mal"],
-             r["matbara_mal_text"] or "–"]
+            [F.Cell(markup=F.esc(r["namn"]) + self._cite_2018(r)),
+             "nej" if r["matbara_mal"] == "nej" else "ej angivet i planen",
+             r["matbara_mal_text"] if r["matbara_mal"] != "nej" and r["matbara_mal_text"] else "–"]
             for r in none.to_dict("records")
         ]
         markup = _h(2, "Insatser utan mätbara mål", "utan-matbara-mal") + F.tag(
             "p", F.esc("Insatser där planen svarade nej på ”Finns mätbara mål inom området?” "
                        "eller inte angav något.")
-        ) + F.table(["Insats", "Mätbara mål", "Planens svar"], rows,
+        ) + F.table(["Insats", "Mätbara mål", "Kommentar"], rows,
                     empty="Alla insatser angav mätbara mål.")
         return F.HTML(markup, plain=f"Utan mätbara mål: {len(rows)}")
 
@@ -314,7 +317,7 @@ class Report:
             sub = ind[ind["horisont"] == horizon]
             rows = [
                 [r["tema"], F.Cell(markup=F.esc(r["text"]) + self._cite_2026(r["kalla_avsnitt"])),
-                 _codes(r["ansvariga"]), r["enhet"], r["mal_text"] or "–"]
+                 _codes(r["ansvariga"]), UNIT_LABELS.get(r["enhet"], r["enhet"]), r["mal_text"] or "–"]
                 for r in sub.to_dict("records")
             ]
             parts.append(_h(3, f"{label} ({F.number(len(rows), 0)} indikatorer)"))
@@ -408,14 +411,14 @@ class Report:
             base = "<br>".join(
                 f"{b['ar']}: {F.esc(b['matt'])} {self._figure(b)}" for b in r["baslinje"]
             ) or F.tag("span", F.MISSING, class_="missing")
-            target = F.esc(r["indikator"]) if r["indikator"] else "–"
+            target = "–" if F.is_missing(r["indikator"]) else F.esc(r["indikator"])
             if r["mal_text"]:
                 target += "<br>" + F.tag("em", "Mål: " + F.esc(r["mal_text"]))
             rows.append([
                 F.Cell(markup=F.esc(r["insats"]) + self.notes.cite(DOC_2018, None, r["kalla_citat_2018"])),
                 F.Cell(markup=base),
                 r["relation"],
-                r["tema"] or "–",
+                "–" if F.is_missing(r["tema"]) else r["tema"],
                 F.Cell(markup=target),
                 r["motivering"],
             ])
@@ -447,13 +450,15 @@ class Report:
         if cw.empty:
             return ""
         left = list(dict.fromkeys(cw["insats"]))
-        right = list(dict.fromkeys(t for t in cw["tema"] if t))
+        right = list(dict.fromkeys(t for t in cw["tema"] if not F.is_missing(t)))
         links = [
-            (left.index(r["insats"]), right.index(r["tema"]) if r["tema"] else None, r["relation"])
+            (left.index(r["insats"]),
+             None if F.is_missing(r["tema"]) else right.index(r["tema"]), r["relation"])
             for r in cw.to_dict("records")
         ]
         alt = "Kopplingar från insatser 2018–2019 till teman 2026: " + "; ".join(
-            f"{r['insats']} → {r['tema'] or 'ingen efterföljare'} ({r['relation']})"
+            f"{r['insats']} → {'ingen efterföljare' if F.is_missing(r['tema']) else r['tema']}"
+            f" ({r['relation']})"
             for r in cw.to_dict("records")
         )
         return charts.continuity_chart(
@@ -497,7 +502,7 @@ class Report:
                 F.Cell(markup=_status_badge(r["status"])), r["kommentar"] or "–",
             ])
         parts.append(_h(3, "Alla indikatorer"))
-        parts.append(F.table(["Indikator", "Förv.", "Värde", "Mål", "Jämförelsevärde",
+        parts.append(F.table(["Indikator", "Förv.", "Värde", "Mål", "Jämförelse­värde",
                               "Baslinje 2018–2019", "Status", "Kommentar"], rows))
         parts.append(str(self._trend(st)))
         return F.HTML("".join(parts), plain=f"Måluppfyllelse: {reported} rapporterade värden")
