@@ -162,8 +162,20 @@ def plain_loop(grid, notebook: Path, data_dir: Path, out: Path) -> Run:
     for department, year in grid:
         executed = out / f"{year}-{department}.ipynb"
         for cmd in (
-            [papermill, str(notebook), str(executed), "-p", "department", department,
-             "-p", "year", str(year), "-p", "data_dir", str(data_dir)],
+            [
+                papermill,
+                str(notebook),
+                str(executed),
+                "-p",
+                "department",
+                department,
+                "-p",
+                "year",
+                str(year),
+                "-p",
+                "data_dir",
+                str(data_dir),
+            ],
             [jupyter, "nbconvert", "--to", "html", "--no-input", str(executed)],
         ):
             peak = run_measured(cmd, log)
@@ -174,12 +186,20 @@ def plain_loop(grid, notebook: Path, data_dir: Path, out: Path) -> Run:
     return Run(seconds, rss, pss, cpu)
 
 
-def project_render(
-    grid, all_grid: bool, data_dir: Path, out: Path, jobs: int | None
-) -> Run:
+def project_render(grid, all_grid: bool, data_dir: Path, out: Path, jobs: int | None) -> Run:
     """``python -m report_utils render --force`` in a fresh process into a fresh directory."""
-    cmd = [sys.executable, "-m", "report_utils", "render", "--force", "--out", str(out),
-           "--no-progress", "--data-dir", str(data_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "report_utils",
+        "render",
+        "--force",
+        "--out",
+        str(out),
+        "--no-progress",
+        "--data-dir",
+        str(data_dir),
+    ]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     if not all_grid:
@@ -231,12 +251,21 @@ def mib(n: int) -> str:
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="renderer workers (default: the renderer's own default)")
-    parser.add_argument("--quick", action="store_true",
-                        help="1 report, 1 repetition (for the test suite)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="keep outputs and logs here (default: a temporary directory)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="renderer workers (default: the renderer's own default)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="1 report, 1 repetition (for the test suite)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="keep outputs and logs here (default: a temporary directory)",
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="data (default: data/)")
     args = parser.parse_args(argv)
     if args.reps < 1 or (args.jobs is not None and args.jobs < 1):
@@ -254,44 +283,63 @@ def bench(args: argparse.Namespace, out: Path) -> int:
     departments = len({d for d, _ in grid})
     years = len({y for _, y in grid})
     workers = args.jobs or "renderer default"
-    print(f"grid: {len(grid)} report(s) ({departments} department(s) × {years} year(s)), "
-          f"{reps} repetition(s), renderer workers: {workers}, CPUs: {os.cpu_count()}",
-          flush=True)
+    print(
+        f"grid: {len(grid)} report(s) ({departments} department(s) × {years} year(s)), "
+        f"{reps} repetition(s), renderer workers: {workers}, CPUs: {os.cpu_count()}",
+        flush=True,
+    )
     print(f"outputs and logs: {out}", flush=True)
-    print(f"load average before: {_load()} (other work on the machine slows both approaches)",
-          flush=True)
+    print(
+        f"load average before: {_load()} (other work on the machine slows both approaches)",
+        flush=True,
+    )
 
     plain: list[Run] = []
     project: list[Run] = []
     for rep in range(1, reps + 1):  # interleaved, so drift hits both alike
         run = plain_loop(grid, notebook, data_dir, out / f"plain-{rep}")
         plain.append(run)
-        print(f"rep {rep}/{reps}  plain CLI loop: {run.seconds:7.1f} s, CPU {run.cpu:6.1f} s "
-              f"(peak RSS sum {mib(run.rss)}, PSS sum {mib(run.pss)})", flush=True)
+        print(
+            f"rep {rep}/{reps}  plain CLI loop: {run.seconds:7.1f} s, CPU {run.cpu:6.1f} s "
+            f"(peak RSS sum {mib(run.rss)}, PSS sum {mib(run.pss)})",
+            flush=True,
+        )
         run = project_render(grid, all_grid, data_dir, out / f"project-{rep}", args.jobs)
         project.append(run)
-        print(f"rep {rep}/{reps}  project render: {run.seconds:7.1f} s, CPU {run.cpu:6.1f} s "
-              f"(peak RSS sum {mib(run.rss)}, PSS sum {mib(run.pss)})", flush=True)
+        print(
+            f"rep {rep}/{reps}  project render: {run.seconds:7.1f} s, CPU {run.cpu:6.1f} s "
+            f"(peak RSS sum {mib(run.rss)}, PSS sum {mib(run.pss)})",
+            flush=True,
+        )
 
     plain_median = statistics.median(r.seconds for r in plain)
     project_median = statistics.median(r.seconds for r in project)
     plain_cpu = statistics.median(r.cpu for r in plain)
     project_cpu = statistics.median(r.cpu for r in project)
     print(f"load average after: {_load()}")
-    print(f"median plain CLI loop: {plain_median:.1f} s "
-          f"({plain_median / len(grid):.2f} s per report)")
-    print(f"median project render: {project_median:.1f} s "
-          f"({project_median / len(grid):.2f} s per report)")
-    print(f"median CPU time (all processes): plain {plain_cpu:.1f} s, project {project_cpu:.1f} s"
-          f" — ratio {plain_cpu / project_cpu:.1f}× (information; the speedup is wall time)")
-    print(f"plain CLI loop peak memory (all processes): RSS sum {mib(max(r.rss for r in plain))}, "
-          f"PSS sum {mib(max(r.pss for r in plain))}")
+    print(
+        f"median plain CLI loop: {plain_median:.1f} s ({plain_median / len(grid):.2f} s per report)"
+    )
+    print(
+        f"median project render: {project_median:.1f} s "
+        f"({project_median / len(grid):.2f} s per report)"
+    )
+    print(
+        f"median CPU time (all processes): plain {plain_cpu:.1f} s, project {project_cpu:.1f} s"
+        f" — ratio {plain_cpu / project_cpu:.1f}× (information; the speedup is wall time)"
+    )
+    print(
+        f"plain CLI loop peak memory (all processes): RSS sum {mib(max(r.rss for r in plain))}, "
+        f"PSS sum {mib(max(r.pss for r in plain))}"
+    )
     rss, pss = max(r.rss for r in project), max(r.pss for r in project)
     for name, value in (("RSS", rss), ("PSS", pss)):
         verdict = "under 1 GiB" if value < GIB else "NOT under 1 GiB"
         print(f"peak memory (all processes, {name} sum): {mib(value)} — {verdict}")
-    print(f"speedup vs plain papermill+nbconvert CLI loop: {plain_median / project_median:.1f}×",
-          flush=True)
+    print(
+        f"speedup vs plain papermill+nbconvert CLI loop: {plain_median / project_median:.1f}×",
+        flush=True,
+    )
     return 0
 
 
@@ -301,8 +349,9 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     for tool in ("papermill", "jupyter"):
         if not (BIN / tool).exists():
-            print(f"bench: {BIN / tool} not found (install the project in this venv)",
-                  file=sys.stderr)
+            print(
+                f"bench: {BIN / tool} not found (install the project in this venv)", file=sys.stderr
+            )
             return 1
     try:
         if args.out:

@@ -35,8 +35,15 @@ def header_index(ws) -> dict[str, int]:
     return {cell.value: cell.column for cell in ws[1] if cell.value}
 
 
-def edit_cell(path: Path, sheet: str, column: str, value, *, where: tuple[str, object] | None = None,
-              row: int | None = None) -> int:
+def edit_cell(
+    path: Path,
+    sheet: str,
+    column: str,
+    value,
+    *,
+    where: tuple[str, object] | None = None,
+    row: int | None = None,
+) -> int:
     """Set one cell of an xlsx (by header name; row by Excel number or by a key column).
 
     Returns the Excel row number edited.

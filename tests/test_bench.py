@@ -30,8 +30,7 @@ def test_bench_quick_prints_speedup_and_peak_memory(tmp_path):
     assert SPEEDUP.match(lines[-1]), lines[-1]
     for kind in ("RSS", "PSS"):
         assert any(
-            re.match(rf"peak memory \(all processes, {kind} sum\): \d+ MiB", line)
-            for line in lines
+            re.match(rf"peak memory \(all processes, {kind} sum\): \d+ MiB", line) for line in lines
         ), proc.stdout
     assert any(line.startswith("rep 1/1  plain CLI loop:") for line in lines), proc.stdout
     assert any(line.startswith("rep 1/1  project render:") for line in lines), proc.stdout

@@ -14,8 +14,14 @@ def _svg(html) -> str:
 
 
 def test_bar_chart_is_embedded_svg_with_alt_and_caption():
-    html = charts.bar_chart(["MHFA", "ESL"], {"2018": [150.0, None], "2019": [291.0, 45.0]},
-                            title="Utbildade", xlabel="Antal", alt="Alt-text här", caption="Bildtext")
+    html = charts.bar_chart(
+        ["MHFA", "ESL"],
+        {"2018": [150.0, None], "2019": [291.0, 45.0]},
+        title="Utbildade",
+        xlabel="Antal",
+        alt="Alt-text här",
+        caption="Bildtext",
+    )
     text = str(html)
     assert 'alt="Alt-text här"' in text and "<figcaption>Bildtext</figcaption>" in text
     svg = _svg(html)
@@ -26,7 +32,9 @@ def test_bar_chart_is_embedded_svg_with_alt_and_caption():
 
 def test_charts_are_deterministic():
     def make():
-        return str(charts.bar_chart(["A"], {"x": [1.0]}, title="t", xlabel="x", alt="a", caption="c"))
+        return str(
+            charts.bar_chart(["A"], {"x": [1.0]}, title="t", xlabel="x", alt="a", caption="c")
+        )
 
     assert make() == make()
 
@@ -38,12 +46,19 @@ def test_palette_is_okabe_ito_and_style_is_swedish_ready():
 
 
 def test_matrix_line_and_continuity_charts_render():
-    m = charts.matrix_chart(["AMF", "SOF"], ["1", "2"], [[1, 2], [3, 0]], title="t", alt="matris",
-                            caption="c")
-    line = charts.line_chart([2026, 2027], {"A": [1.0, None]}, title="t", ylabel="y", alt="linje",
-                             caption="c")
-    cont = charts.continuity_chart(["MHFA", "ACT"], ["Kompetens"], [(0, 0, "fortsätter"),
-                                                                     (1, None, "ingen efterföljare")],
-                                   title="t", alt="kontinuitet", caption="c")
+    m = charts.matrix_chart(
+        ["AMF", "SOF"], ["1", "2"], [[1, 2], [3, 0]], title="t", alt="matris", caption="c"
+    )
+    line = charts.line_chart(
+        [2026, 2027], {"A": [1.0, None]}, title="t", ylabel="y", alt="linje", caption="c"
+    )
+    cont = charts.continuity_chart(
+        ["MHFA", "ACT"],
+        ["Kompetens"],
+        [(0, 0, "fortsätter"), (1, None, "ingen efterföljare")],
+        title="t",
+        alt="kontinuitet",
+        caption="c",
+    )
     for html, alt in ((m, "matris"), (line, "linje"), (cont, "kontinuitet")):
         assert f'alt="{alt}"' in str(html) and _svg(html)

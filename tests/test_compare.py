@@ -64,7 +64,10 @@ def test_subgoal_coverage_counts(dataset):
     expected = sum(1 for cell in goal.teman["delmal"] if 6 in cell)
     assert cov.at[6, "teman"] == expected
     matrix = C.department_subgoal_matrix(dataset, goal)
-    assert list(matrix.index) == ["AMF", "SFF", "SOF", "VOF"] and (matrix.values <= len(goal.teman)).all()
+    assert (
+        list(matrix.index) == ["AMF", "SFF", "SOF", "VOF"]
+        and (matrix.values <= len(goal.teman)).all()
+    )
 
 
 def test_goals_without_indicators(dataset):

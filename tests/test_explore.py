@@ -68,7 +68,8 @@ def test_department_filter_follows_the_shared_and_inherit_rule(ds):
     for dept in ds.departments:
         got = ids(E.filter_initiatives(ds, department=dept))
         want = [
-            i for i in ds.insatser["insats_id"]
+            i
+            for i in ds.insatser["insats_id"]
             if expected_departments(ds, i) is None or dept in expected_departments(ds, i)
         ]
         assert got == want, dept
@@ -101,8 +102,7 @@ def test_year_focus_area_and_target_group(ds):
     assert "mhfa" in ids(E.filter_initiatives(ds, target_group=group))
     both = E.filter_initiatives(ds, focus_area=2, department="AMF", year=2018)
     assert ids(both) == [
-        i for i in ids(E.filter_initiatives(ds, department="AMF", year=2018))
-        if i in ids(focus2)
+        i for i in ids(E.filter_initiatives(ds, department="AMF", year=2018)) if i in ids(focus2)
     ]
 
 
@@ -113,8 +113,10 @@ def test_free_text_is_case_insensitive_over_the_initiative_and_its_measures(ds):
     assert "jps-ips" in ids(E.filter_initiatives(ds, text="arbetsförmedlingen"))
     # a word that only occurs in a result's measure
     own = ds.insatser.set_index("insats_id").loc["pshout-gofar"]
-    assert "zientarski" not in " ".join(str(own[c]) for c in ("namn", "beskrivning", "malgrupp",
-                                                               "partner")).lower()
+    assert (
+        "zientarski"
+        not in " ".join(str(own[c]) for c in ("namn", "beskrivning", "malgrupp", "partner")).lower()
+    )
     assert ids(E.filter_initiatives(ds, text="Zientarski")) == ["pshout-gofar"]
     # several words must all match
     assert ids(E.filter_initiatives(ds, text="IPS arbetsförmedlingen")) == ["jps-ips"]
@@ -371,8 +373,12 @@ def test_notebook_executes_headless_with_widgets(tmp_path):
 
     out = tmp_path / "explore.ipynb"
     pm.execute_notebook(
-        str(NOTEBOOK), str(out), kernel_name="python3", cwd=str(NOTEBOOK.parent),
-        progress_bar=False, execution_timeout=120,
+        str(NOTEBOOK),
+        str(out),
+        kernel_name="python3",
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+        execution_timeout=120,
     )
     nb = json.loads(out.read_text("utf-8"))
     outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]

@@ -24,8 +24,18 @@ from report_utils.workbooks import write_workbook
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1 100", 1100), ("1\u00a0100", 1100), ("1\u202f100", 1100), ("23,5", 23.5), ("23 %", 23),
-     ("23,5 %", 23.5), ("−5", -5), (7, 7), (2.5, 2.5), ("0", 0)],
+    [
+        ("1 100", 1100),
+        ("1\u00a0100", 1100),
+        ("1\u202f100", 1100),
+        ("23,5", 23.5),
+        ("23 %", 23),
+        ("23,5 %", 23.5),
+        ("−5", -5),
+        (7, 7),
+        (2.5, 2.5),
+        ("0", 0),
+    ],
 )
 def test_parse_number_accepts_swedish_formats(raw, expected):
     assert parse_number(raw) == expected
@@ -81,13 +91,29 @@ def test_parse_text_id_enum():
 
 
 def test_read_workbook_keeps_excel_row_numbers(tmp_path):
-    path = write_workbook(tmp_path / "k.xlsx", S.KOPPLING, {"koppling": [
-        {"koppling_id": "K1", "insats_id": "a", "relation": "fortsätter", "motivering": "m",
-         "kalla_citat_2018": "c"},
-        {},  # a blank row is skipped but still counts in Excel's numbering
-        {"koppling_id": "K2", "insats_id": "b", "relation": "ny form", "motivering": "m",
-         "kalla_citat_2018": "c"},
-    ]})
+    path = write_workbook(
+        tmp_path / "k.xlsx",
+        S.KOPPLING,
+        {
+            "koppling": [
+                {
+                    "koppling_id": "K1",
+                    "insats_id": "a",
+                    "relation": "fortsätter",
+                    "motivering": "m",
+                    "kalla_citat_2018": "c",
+                },
+                {},  # a blank row is skipped but still counts in Excel's numbering
+                {
+                    "koppling_id": "K2",
+                    "insats_id": "b",
+                    "relation": "ny form",
+                    "motivering": "m",
+                    "kalla_citat_2018": "c",
+                },
+            ]
+        },
+    )
     sheets, problems = read_workbook(path, S.KOPPLING)
     assert problems == []
     frame = sheets["koppling"].frame

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import header_index
 
+from conftest import header_index
 from report_utils import compare as C
 from report_utils.errors import ParameterError
 from report_utils.model import load_dataset
@@ -38,8 +38,10 @@ def fill_values(xlsx: Path, csv_path: Path) -> int:
     book = load_workbook(xlsx)
     ws = book["varden"]
     cols = header_index(ws)
-    rows = {(ws.cell(r, cols["indikator_id"]).value, ws.cell(r, cols["forvaltning"]).value): r
-            for r in range(2, ws.max_row + 1)}
+    rows = {
+        (ws.cell(r, cols["indikator_id"]).value, ws.cell(r, cols["forvaltning"]).value): r
+        for r in range(2, ws.max_row + 1)
+    }
     with open(csv_path, encoding="utf-8", newline="") as fh:
         records = list(csv.DictReader(fh))
     for rec in records:
@@ -68,8 +70,11 @@ def test_new_year_refuses_existing_year_and_changes_nothing(data_copy):
     with pytest.raises(ParameterError, match="finns redan; inget har ändrats"):
         new_year(data_copy, 2027)
     assert tree_digest(data_copy) == before
-    proc = subprocess.run([sys.executable, "-m", "report_utils", "new-year", "2027", "--data-dir",
-                           str(data_copy)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_utils", "new-year", "2027", "--data-dir", str(data_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "finns redan" in proc.stderr and "Traceback" not in proc.stderr
     assert tree_digest(data_copy) == before
 
@@ -82,11 +87,17 @@ def test_new_year_refuses_earlier_year(data_copy):
 
 def test_synthetic_values_give_every_status(data_copy):
     new_year(data_copy, 2027)
-    fill_values(data_copy / "2026" / "indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2026.csv")
-    fill_values(data_copy / "2027" / "indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2027.csv")
+    fill_values(
+        data_copy / "2026" / "indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2026.csv"
+    )
+    fill_values(
+        data_copy / "2027" / "indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2027.csv"
+    )
     ds = load_dataset(data_copy)
     st = C.indicator_status(ds, 2027, "ALLA").set_index(["indikator_id", "forvaltning"])["status"]
-    assert st[("T12-K1", "SOF")] == C.UPPNATT  # 10 → 7,5: −25 % of a −20 % target (2026 as baseline)
+    assert (
+        st[("T12-K1", "SOF")] == C.UPPNATT
+    )  # 10 → 7,5: −25 % of a −20 % target (2026 as baseline)
     assert st[("T12-K2", "SFF")] == C.PA_VAG  # 10 → 9: −1 of −2 procentenheter
     assert st[("T12-K3", "SFF")] == C.EJ_UPPNATT  # 8 → 9
     assert st[("T02-K1", "AMF")] == C.UPPNATT and st[("T02-K1", "SFF")] == C.EJ_UPPNATT
@@ -94,7 +105,12 @@ def test_synthetic_values_give_every_status(data_copy):
     assert st[("T05-L2", "VOF")] == C.UPPNATT  # 200 → 260, target "ökar"
     assert st[("T24-K1", "AMF")] == C.EJ_RAPPORTERAT
     assert set(st) == set(C.STATUSES)
-    assert ds.goals[2027].varden.set_index(["indikator_id", "forvaltning"]).at[("T23-K3", "SOF"), "varde"] == 1120
+    assert (
+        ds.goals[2027]
+        .varden.set_index(["indikator_id", "forvaltning"])
+        .at[("T23-K3", "SOF"), "varde"]
+        == 1120
+    )
     counts = C.status_counts(C.indicator_status(ds, 2027, "SFF"))
     assert counts.at["SFF", C.PA_VAG] == 1 and counts.at["SFF", C.EJ_UPPNATT] == 2
     assert C.value_trend(ds, "T23-K3", "SOF") == {2026: 90, 2027: 1120}
@@ -109,8 +125,11 @@ def _readme_steps(readme: str) -> list[str]:
 def test_readme_next_year_section_followed_literally(settings, tmp_path):
     readme = (settings.project_root / "README.md").read_text("utf-8")
     steps = [s.strip() for s in _readme_steps(readme)]
-    assert steps == [".venv/bin/python -m report_utils new-year 2027",
-                     ".venv/bin/python -m report_utils validate", "make report"]
+    assert steps == [
+        ".venv/bin/python -m report_utils new-year 2027",
+        ".venv/bin/python -m report_utils validate",
+        "make report",
+    ]
     project = tmp_path / "projekt"
     shutil.copytree(settings.data_dir, project / "data")
     shutil.copytree(settings.project_root / "notebooks", project / "notebooks")
@@ -119,7 +138,9 @@ def test_readme_next_year_section_followed_literally(settings, tmp_path):
 
     def run(command: str) -> subprocess.CompletedProcess:
         # `make report` is `$(PY) -m report_utils render` (test_project checks the Makefile)
-        command = command.replace("make report", ".venv/bin/python -m report_utils render --no-progress")
+        command = command.replace(
+            "make report", ".venv/bin/python -m report_utils render --no-progress"
+        )
         argv = command.split()
         argv[0] = sys.executable  # the project's .venv python, here the test's interpreter
         return subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True)
@@ -128,8 +149,12 @@ def test_readme_next_year_section_followed_literally(settings, tmp_path):
     assert first.returncode == 0, first.stderr
     assert (project / "data/2027/mal.xlsx").exists()
     # steps 2-3: edit goals (unchanged here) and fill in values: the synthetic data set
-    fill_values(project / "data/2026/indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2026.csv")
-    fill_values(project / "data/2027/indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2027.csv")
+    fill_values(
+        project / "data/2026/indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2026.csv"
+    )
+    fill_values(
+        project / "data/2027/indikatorvarden.xlsx", FIXTURES / "SYNTETISK_indikatorvarden_2027.csv"
+    )
     check = run(steps[1])  # step 4: validate
     assert check.returncode == 0, check.stderr
     assert "2027: 24 teman" in check.stdout

@@ -40,10 +40,23 @@ def test_notebooks_are_thin(notebook):
         source = "".join(cell["source"])
         tree = ast.parse(source)
         for node in ast.walk(tree):
-            assert not isinstance(node, ast.For | ast.While | ast.If | ast.FunctionDef | ast.ClassDef
-                                  | ast.Lambda | ast.ListComp | ast.DictComp | ast.With | ast.Try), (
-                f"{notebook.name}: logic in a notebook cell:\n{source}")
-        assert len([ln for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#")]) <= 6
+            assert not isinstance(
+                node,
+                ast.For
+                | ast.While
+                | ast.If
+                | ast.FunctionDef
+                | ast.ClassDef
+                | ast.Lambda
+                | ast.ListComp
+                | ast.DictComp
+                | ast.With
+                | ast.Try,
+            ), f"{notebook.name}: logic in a notebook cell:\n{source}"
+        assert (
+            len([ln for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#")])
+            <= 6
+        )
 
 
 def test_report_notebook_has_one_parameters_cell(settings):
@@ -54,14 +67,22 @@ def test_report_notebook_has_one_parameters_cell(settings):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("department", "year"), [("SOF", 2018), ("SOF", 2026), ("ALLA", 2019),
-                                                  ("ALLA", 2026)])
+@pytest.mark.parametrize(
+    ("department", "year"), [("SOF", 2018), ("SOF", 2026), ("ALLA", 2019), ("ALLA", 2026)]
+)
 def test_report_notebook_through_papermill_with_a_real_kernel(settings, tmp_path, department, year):
     """The standard papermill engine (a Jupyter kernel), as an analyst would run it."""
     out = tmp_path / "out.ipynb"
-    nb = pm.execute_notebook(str(settings.notebook), str(out), kernel_name="python3",
-                             parameters={"department": department, "year": year}, progress_bar=False)
-    html = notebook_to_html(nbformat.reads(nbformat.writes(nb), 4), settings, f"Test {department} {year}")
+    nb = pm.execute_notebook(
+        str(settings.notebook),
+        str(out),
+        kernel_name="python3",
+        parameters={"department": department, "year": year},
+        progress_bar=False,
+    )
+    html = notebook_to_html(
+        nbformat.reads(nbformat.writes(nb), 4), settings, f"Test {department} {year}"
+    )
     assert "<title>Test" in html and "Källor" in html
     if year == 2026:
         assert "Mätbara indikatorer" in html and "Mål som saknar mätbar indikator" in html
@@ -78,18 +99,29 @@ def test_report_notebook_through_papermill_with_a_real_kernel(settings, tmp_path
 @pytest.mark.slow
 def test_unknown_parameters_fail_with_the_valid_values(settings, tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match="giltiga: ALLA, AMF, SFF, SOF, VOF"):
-        pm.execute_notebook(str(settings.notebook), str(tmp_path / "o.ipynb"), kernel_name="python3",
-                            parameters={"department": "XYZ"}, progress_bar=False)
+        pm.execute_notebook(
+            str(settings.notebook),
+            str(tmp_path / "o.ipynb"),
+            kernel_name="python3",
+            parameters={"department": "XYZ"},
+            progress_bar=False,
+        )
 
 
 @pytest.mark.slow
-def test_in_process_engine_gives_the_same_html_as_a_jupyter_kernel(rendered_all, settings, tmp_path):
+def test_in_process_engine_gives_the_same_html_as_a_jupyter_kernel(
+    rendered_all, settings, tmp_path
+):
     """The batch engine is a faithful stand-in for a kernel: same notebook, same HTML bytes."""
     from report_utils.render import report_title
 
     out = tmp_path / "kernel.ipynb"
-    nb = pm.execute_notebook(str(settings.notebook), str(out), kernel_name="python3",
-                             parameters={"department": "VOF", "year": 2019,
-                                         "data_dir": str(settings.data_dir)}, progress_bar=False)
+    nb = pm.execute_notebook(
+        str(settings.notebook),
+        str(out),
+        kernel_name="python3",
+        parameters={"department": "VOF", "year": 2019, "data_dir": str(settings.data_dir)},
+        progress_bar=False,
+    )
     html = notebook_to_html(nb, settings, report_title("vård- och omsorgsförvaltningen", 2019))
     assert html == (rendered_all.html_dir / "2019" / "VOF.html").read_text("utf-8")

@@ -15,8 +15,12 @@ def _name(req: str) -> str:
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject(settings):
-    project = tomllib.loads((settings.project_root / "pyproject.toml").read_text("utf-8"))["project"]
-    wanted = {r for r in project["dependencies"]} | {r for r in project["optional-dependencies"]["test"]}
+    project = tomllib.loads((settings.project_root / "pyproject.toml").read_text("utf-8"))[
+        "project"
+    ]
+    wanted = {r for r in project["dependencies"]} | {
+        r for r in project["optional-dependencies"]["test"]
+    }
     env = yaml.safe_load((settings.project_root / "environment.yml").read_text("utf-8"))
     listed = {d for d in env["dependencies"] if isinstance(d, str)} - {"pip"}
     listed = {d for d in listed if not d.startswith("python")}
@@ -28,8 +32,9 @@ def test_make_help_is_default_and_lists_every_target(settings):
     makefile = (settings.project_root / "Makefile").read_text("utf-8")
     assert ".DEFAULT_GOAL := help" in makefile
     targets = set(re.findall(r"^([a-z][a-z_-]*):", makefile, re.M))
-    out = subprocess.run(["make", "-s", "-C", str(settings.project_root)], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "-s", "-C", str(settings.project_root)], capture_output=True, text=True, check=True
+    ).stdout
     listed = set(re.findall(r"make (\S+)", out))
     assert targets == listed
 
@@ -49,8 +54,11 @@ def test_outputs_are_ignored_by_git(settings):
 
 
 def test_importing_the_package_does_nothing(settings):
-    code = ("import sys, report_utils; import report_utils.cli, report_utils.render, report_utils.cache;"
-            "print(sorted(m for m in ('pandas','matplotlib','papermill','openpyxl') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code],
-                         capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys, report_utils; import report_utils.cli, report_utils.render, report_utils.cache;"
+        "print(sorted(m for m in ('pandas','matplotlib','papermill','openpyxl') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

@@ -17,13 +17,21 @@ pytestmark = pytest.mark.slow
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "report_utils", *args], capture_output=True,
-                          text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
-@pytest.mark.parametrize("args", [["--department", "XYZ"], ["--department", "../../x"],
-                                  ["--year", "1999"], ["--year", "../2026"],
-                                  ["--department", "SOF", "--year", "abc"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--department", "XYZ"],
+        ["--department", "../../x"],
+        ["--year", "1999"],
+        ["--year", "../2026"],
+        ["--department", "SOF", "--year", "abc"],
+    ],
+)
 def test_bad_parameters_exit_2_and_write_nothing(tmp_path, args):
     out = tmp_path / "out"
     proc = run_cli("render", "--out", str(out), *args)
@@ -46,7 +54,8 @@ def test_select_validates_and_orders(dataset):
 
 def test_report_title_is_swedish():
     assert report_title("socialförvaltningen", 2026) == (
-        "Socialförvaltningen – psykisk hälsa och suicidprevention, uppföljning 2026")
+        "Socialförvaltningen – psykisk hälsa och suicidprevention, uppföljning 2026"
+    )
 
 
 def test_full_render_gives_15_offline_reports_and_index(rendered_all, dataset):
@@ -58,11 +67,18 @@ def test_full_render_gives_15_offline_reports_and_index(rendered_all, dataset):
             page = (html_dir / str(year) / f"{dept}.html").read_text("utf-8")
             assert '<html lang="sv">' in page
             title = re.search(r"<title>(.*?)</title>", page).group(1)
-            assert str(year) in title and dataset.department_name(dept).split()[0].lower() in title.lower()
+            assert (
+                str(year) in title
+                and dataset.department_name(dept).split()[0].lower() in title.lower()
+            )
             assert "<script" not in page.lower()
             assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', page), "external resource"
             assert "@import" not in page and "url(http" not in page
-            assert "jp-InputArea" not in page and "In&nbsp;[" not in page and "report.header()" not in page
+            assert (
+                "jp-InputArea" not in page
+                and "In&nbsp;[" not in page
+                and "report.header()" not in page
+            )
             assert ">nan<" not in page.lower() and ">NaN" not in page
             assert len(page.encode()) <= 1_000_000
 
@@ -93,7 +109,9 @@ def test_two_renders_are_byte_identical(settings, tmp_path):
     render(one, *grid, progress=False)
     render(two, *grid, force=True, progress=False)
     for path in one.html_dir.rglob("*.html"):
-        assert path.read_bytes() == (two.html_dir / path.relative_to(one.html_dir)).read_bytes(), path
+        assert path.read_bytes() == (two.html_dir / path.relative_to(one.html_dir)).read_bytes(), (
+            path
+        )
 
 
 def test_incremental_rerender_only_what_changed(settings, tmp_path, data_copy):
@@ -125,7 +143,10 @@ def test_cache_key_covers_inputs(settings, tmp_path):
     assert base != cache.report_key(settings.notebook, settings.data_dir, "VOF", 2026, [2026])
     files = {p.name for p in cache.data_files(settings.data_dir, 2018, [2026])}
     assert files == {"referens.xlsx", "insatser_2018-2019.xlsx", "koppling.xlsx", "mal.xlsx"}
-    later = [p.relative_to(settings.data_dir).as_posix() for p in cache.data_files(settings.data_dir, 2027, [2026, 2027])]
+    later = [
+        p.relative_to(settings.data_dir).as_posix()
+        for p in cache.data_files(settings.data_dir, 2027, [2026, 2027])
+    ]
     assert "2026/indikatorvarden.xlsx" in later and "2027/mal.xlsx" in later
     assert "pandas" in cache.library_versions() and len(cache.package_digest()) == 64
 
@@ -136,8 +157,14 @@ def test_failing_report_is_isolated_and_keeps_previous_html(settings, tmp_path):
     render(s, *grid, progress=False)
     before = (s.html_dir / "2026" / "VOF.html").read_bytes()
     nb = json.loads(settings.notebook.read_text("utf-8"))
-    bad = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "id": "boom",
-           "source": 'if department == "VOF":\n    raise RuntimeError("avsiktligt fel för test")'}
+    bad = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "id": "boom",
+        "source": 'if department == "VOF":\n    raise RuntimeError("avsiktligt fel för test")',
+    }
     nb["cells"].insert(3, bad)
     broken = tmp_path / "broken.ipynb"
     broken.write_text(json.dumps(nb), "utf-8")
@@ -147,14 +174,18 @@ def test_failing_report_is_isolated_and_keeps_previous_html(settings, tmp_path):
     assert (fail.department, fail.year) == ("VOF", 2026)
     assert "RuntimeError: avsiktligt fel för test" in fail.error and fail.cell is not None
     executed = json.loads((s.executed_dir / "2026" / "VOF.ipynb").read_text("utf-8"))
-    assert any(o.get("output_type") == "error" for c in executed["cells"] for o in c.get("outputs", []))
+    assert any(
+        o.get("output_type") == "error" for c in executed["cells"] for o in c.get("outputs", [])
+    )
     assert (s.html_dir / "2026" / "VOF.html").read_bytes() == before
     assert "senaste körningen misslyckades" in (s.html_dir / "index.html").read_text("utf-8")
 
 
 def test_cli_render_exit_codes_and_summary(tmp_path):
     out = tmp_path / "out"
-    proc = run_cli("render", "--department", "AMF", "--year", "2019", "--out", str(out), "--no-progress")
+    proc = run_cli(
+        "render", "--department", "AMF", "--year", "2019", "--out", str(out), "--no-progress"
+    )
     assert proc.returncode == 0, proc.stderr
     assert "[1/1] 2019 AMF: renderad" in proc.stderr and "Sammanfattning" in proc.stderr
     again = run_cli("render", "--department", "AMF", "--year", "2019", "--out", str(out))

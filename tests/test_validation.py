@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import edit_cell
 
+from conftest import edit_cell
 from report_utils.cli import main
 from report_utils.errors import DataValidationError
 from report_utils.model import collect, load_dataset
@@ -28,7 +28,9 @@ def only(problems, **fields):
 
 
 def test_wrong_type_names_file_sheet_row_column_value(data_copy):
-    row = edit_cell(data_copy / INS, "resultat", "varde", "tolv st", where=("resultat_id", "act-r01"))
+    row = edit_cell(
+        data_copy / INS, "resultat", "varde", "tolv st", where=("resultat_id", "act-r01")
+    )
     p = only(problems_of(data_copy), file=INS, sheet="resultat", row=row, column="varde")
     assert p.value == "tolv st"
     assert "väntade ett tal" in str(p)
@@ -36,7 +38,9 @@ def test_wrong_type_names_file_sheet_row_column_value(data_copy):
 
 
 def test_unknown_department_code(data_copy):
-    row = edit_cell(data_copy / INS, "insatser", "ansvariga", "SOF, XYZ", where=("insats_id", "mhfa"))
+    row = edit_cell(
+        data_copy / INS, "insatser", "ansvariga", "SOF, XYZ", where=("insats_id", "mhfa")
+    )
     p = only(problems_of(data_copy), sheet="insatser", row=row, column="ansvariga")
     assert p.value == "XYZ" and "okänd referens" in p.expected and "forvaltningar" in p.expected
 
@@ -54,7 +58,9 @@ def test_unknown_sub_goal(data_copy):
 
 
 def test_duplicate_id(data_copy):
-    row = edit_cell(data_copy / INS, "resultat", "resultat_id", "act-r01", where=("resultat_id", "act-r02"))
+    row = edit_cell(
+        data_copy / INS, "resultat", "resultat_id", "act-r01", where=("resultat_id", "act-r02")
+    )
     problems = problems_of(data_copy)
     dupes = [p for p in problems if p.column == "resultat_id" and "unikt" in p.expected]
     assert {p.row for p in dupes} == {row - 1, row} or row in {p.row for p in dupes}
@@ -62,13 +68,17 @@ def test_duplicate_id(data_copy):
 
 
 def test_dangling_result_reference(data_copy):
-    row = edit_cell(data_copy / INS, "resultat", "insats_id", "finns-inte", where=("resultat_id", "act-r01"))
+    row = edit_cell(
+        data_copy / INS, "resultat", "insats_id", "finns-inte", where=("resultat_id", "act-r01")
+    )
     p = only(problems_of(data_copy), sheet="resultat", row=row, column="insats_id")
     assert p.value == "finns-inte" and "insatser" in p.expected
 
 
 def test_dangling_crosswalk_theme(data_copy):
-    row = edit_cell(data_copy / "koppling.xlsx", "koppling", "tema_id", "T99", where=("insats_id", "mhfa"))
+    row = edit_cell(
+        data_copy / "koppling.xlsx", "koppling", "tema_id", "T99", where=("insats_id", "mhfa")
+    )
     p = only(problems_of(data_copy), file="koppling.xlsx", row=row, column="tema_id")
     assert p.value == "T99" and "teman" in p.expected
 
@@ -129,7 +139,9 @@ def test_not_an_xlsx(data_copy):
 
 
 def test_theme_status_must_match_indicator_rows(data_copy):
-    row = edit_cell(data_copy / MAL, "teman", "langsiktiga_indikatorer", "saknas", where=("tema_id", "T23"))
+    row = edit_cell(
+        data_copy / MAL, "teman", "langsiktiga_indikatorer", "saknas", where=("tema_id", "T23")
+    )
     p = only(problems_of(data_copy), sheet="teman", row=row, column="langsiktiga_indikatorer")
     assert "finns" in p.expected
 
@@ -165,8 +177,11 @@ def test_validate_command_exit_codes_and_no_traceback(data_copy, capsys):
 
 def test_validate_as_a_subprocess_prints_no_traceback(data_copy):
     (data_copy / "referens.xlsx").unlink()
-    proc = subprocess.run([sys.executable, "-m", "report_utils", "validate", "--data-dir", str(data_copy)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_utils", "validate", "--data-dir", str(data_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     assert "referens.xlsx" in proc.stderr and "filen saknas" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -144,7 +144,9 @@ class Manifest:
         return f"{year}/{department}"
 
     def is_fresh(self, key: ReportKey, html: Path) -> bool:
-        return html.is_file() and self.entries.get(self.name(key.department, key.year)) == key.digest
+        return (
+            html.is_file() and self.entries.get(self.name(key.department, key.year)) == key.digest
+        )
 
     def record(self, key: ReportKey) -> None:
         self.entries[self.name(key.department, key.year)] = key.digest

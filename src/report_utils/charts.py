@@ -129,8 +129,15 @@ def bar_chart(
             color = PALETTE[i % len(PALETTE)]
             for y, v in zip(offs, values, strict=True):
                 if v is None:
-                    ax.text(top * 0.01, y, F.MISSING, va="center", fontsize=7.5, color=GREY,
-                            style="italic")
+                    ax.text(
+                        top * 0.01,
+                        y,
+                        F.MISSING,
+                        va="center",
+                        fontsize=7.5,
+                        color=GREY,
+                        style="italic",
+                    )
                     continue
                 ax.barh(y, v, height=bar_h * 0.9, color=color, label=name)
                 text = F.percent(v) if percent else F.number(v)
@@ -145,8 +152,15 @@ def bar_chart(
         if len(series) > 1:  # above the plot, where it cannot hide a bar
             handles, names = ax.get_legend_handles_labels()
             unique = dict(zip(names, handles, strict=False))
-            ax.legend(unique.values(), unique.keys(), loc="lower right", frameon=False,
-                      ncols=len(unique), bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
+            ax.legend(
+                unique.values(),
+                unique.keys(),
+                loc="lower right",
+                frameon=False,
+                ncols=len(unique),
+                bbox_to_anchor=(1.0, 1.0),
+                borderaxespad=0.2,
+            )
         return figure_html(fig, alt, caption)
 
 
@@ -168,8 +182,15 @@ def matrix_chart(
         ax.imshow(values, cmap="Blues", vmin=0, vmax=top * 1.3, aspect="auto")
         for i, row in enumerate(values):
             for j, v in enumerate(row):
-                ax.text(j, i, F.number(v, 0), ha="center", va="center", fontsize=9,
-                        color="white" if v > top * 0.75 else "black")
+                ax.text(
+                    j,
+                    i,
+                    F.number(v, 0),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if v > top * 0.75 else "black",
+                )
         ax.set_xticks(range(len(cols)), cols)
         ax.set_yticks(range(len(rows)), [_wrap(r, 30) for r in rows])
         ax.set_xlabel(col_label)
@@ -238,8 +259,13 @@ def continuity_chart(
             if any(rel == r for *_x, rel in links)
         ]
         if handles:
-            ax.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False,
-                      bbox_to_anchor=(0.5, -0.08))
+            ax.legend(
+                handles=handles,
+                loc="lower center",
+                ncols=len(handles),
+                frameon=False,
+                bbox_to_anchor=(0.5, -0.08),
+            )
         return figure_html(fig, alt, caption)
 
 

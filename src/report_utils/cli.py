@@ -42,17 +42,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     render = sub.add_parser("render", help="rendera rapporter till HTML (standard: alla)")
-    render.add_argument("--department", action="append", metavar="D",
-                        help="förvaltning: ALLA, AMF, SFF, SOF, VOF (kan upprepas)")
+    render.add_argument(
+        "--department",
+        action="append",
+        metavar="D",
+        help="förvaltning: ALLA, AMF, SFF, SOF, VOF (kan upprepas)",
+    )
     render.add_argument("--year", action="append", metavar="Y", help="år (kan upprepas)")
     render.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
     render.add_argument("--out", metavar="DIR", help="utmapp (standard: outputs)")
-    render.add_argument("--jobs", type=_positive, default=max(1, min(2, os.cpu_count() or 1)),
-                        metavar="N", help="antal parallella processer (standard: 2)")
+    render.add_argument(
+        "--jobs",
+        type=_positive,
+        default=max(1, min(2, os.cpu_count() or 1)),
+        metavar="N",
+        help="antal parallella processer (standard: 2)",
+    )
     render.add_argument("--force", action="store_true", help="rendera om allt, även oförändrat")
     bar = render.add_mutually_exclusive_group()
-    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
-                     help="visa förloppsindikator även utanför terminal")
+    bar.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="visa förloppsindikator även utanför terminal",
+    )
     bar.add_argument("--no-progress", dest="progress", action="store_false")
 
     validate = sub.add_parser("validate", help="kontrollera datafilerna mot deras scheman")
@@ -86,8 +100,10 @@ def cmd_validate(args) -> int:
     print(
         f"OK: {settings.data_dir} — {len(dataset.insatser)} insatser, {len(dataset.resultat)} "
         f"resultat, år {', '.join(map(str, dataset.years))}, "
-        + ", ".join(f"{y}: {len(g.teman)} teman och {len(g.indikatorer)} indikatorer"
-                    for y, g in dataset.goals.items())
+        + ", ".join(
+            f"{y}: {len(g.teman)} teman och {len(g.indikatorer)} indikatorer"
+            for y, g in dataset.goals.items()
+        )
     )
     return 0
 

@@ -107,7 +107,9 @@ def themes_for(goal: GoalYear, department: str) -> pd.DataFrame:
     return frame[mask].sort_values("ordning").reset_index(drop=True)
 
 
-def indicators_for(goal: GoalYear, department: str, themes: pd.DataFrame | None = None) -> pd.DataFrame:
+def indicators_for(
+    goal: GoalYear, department: str, themes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     frame = goal.indikatorer
     frame = frame[frame["ansvariga"].map(lambda c: _applies(c, department))]
     if themes is not None:
@@ -115,9 +117,11 @@ def indicators_for(goal: GoalYear, department: str, themes: pd.DataFrame | None 
     names = dict(zip(goal.teman["tema_id"], goal.teman["namn"], strict=True))
     order = dict(zip(goal.teman["tema_id"], goal.teman["ordning"], strict=True))
     frame = frame.assign(tema=frame["tema_id"].map(names), _ord=frame["tema_id"].map(order))
-    return frame.sort_values(["_ord", "horisont", "indikator_id"], kind="stable").drop(
-        columns="_ord"
-    ).reset_index(drop=True)
+    return (
+        frame.sort_values(["_ord", "horisont", "indikator_id"], kind="stable")
+        .drop(columns="_ord")
+        .reset_index(drop=True)
+    )
 
 
 def activities_for(goal: GoalYear, department: str, themes: pd.DataFrame) -> pd.DataFrame:
@@ -150,7 +154,10 @@ def goals_without_indicators(goal: GoalYear, department: str) -> pd.DataFrame:
     themes = themes_for(goal, department)
     rows = []
     for rec in themes.to_dict("records"):
-        for col, horizon in (("kortsiktiga_indikatorer", "kort sikt"), ("langsiktiga_indikatorer", "lång sikt")):
+        for col, horizon in (
+            ("kortsiktiga_indikatorer", "kort sikt"),
+            ("langsiktiga_indikatorer", "lång sikt"),
+        ):
             if rec[col] == "finns":
                 continue
             goals = goal.langsiktiga_mal[goal.langsiktiga_mal["tema_id"] == rec["tema_id"]]
@@ -200,7 +207,9 @@ def crosswalk_for(ds: Dataset, department: str, year: int | None = None) -> pd.D
         iid, tid, kid = rec["insats_id"], rec["tema_id"], rec["indikator_id"]
         ind_depts = ind.at[kid, "ansvariga"] if kid in ind.index else None
         mine = iid in init_ids or (
-            kid in ind.index and department != S.DEPARTMENT_ALL and involves(ind_depts, department)
+            kid in ind.index
+            and department != S.DEPARTMENT_ALL
+            and involves(ind_depts, department)
             and year not in ds.historical_years
         )
         if not mine:
@@ -217,15 +226,24 @@ def crosswalk_for(ds: Dataset, department: str, year: int | None = None) -> pd.D
                 "maltyp": ind.at[kid, "maltyp"] if kid in ind.index else None,
             }
         )
-    cols = [*S.KOPPLING.sheet("koppling").column_names, "insats", "baslinje", "tema", "indikator",
-            "mal_text", "maltyp"]
+    cols = [
+        *S.KOPPLING.sheet("koppling").column_names,
+        "insats",
+        "baslinje",
+        "tema",
+        "indikator",
+        "mal_text",
+        "maltyp",
+    ]
     frame = pd.DataFrame(rows, columns=cols).astype(object)
     return frame.where(frame.notna(), None)  # blank stays None, never NaN
 
 
 def ended_without_successor(crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Initiatives that ended (avvecklad) or have no successor, and did not return in a new form."""
-    continued = set(crosswalk.loc[crosswalk["relation"].isin(["fortsätter", "ny form"]), "insats_id"])
+    continued = set(
+        crosswalk.loc[crosswalk["relation"].isin(["fortsätter", "ny form"]), "insats_id"]
+    )
     mask = crosswalk["relation"].isin(["avvecklad", "ingen efterföljare"]) & ~crosswalk[
         "insats_id"
     ].isin(continued)
@@ -281,7 +299,9 @@ def assess(maltyp: str | None, target: float | None, value, baseline) -> str:
     if maltyp.endswith("_procent"):
         if baseline == 0:
             return EJ_RAPPORTERAT
-        change = (baseline - value) / baseline * 100 if down else (value - baseline) / baseline * 100
+        change = (
+            (baseline - value) / baseline * 100 if down else (value - baseline) / baseline * 100
+        )
     else:  # procentenheter
         change = baseline - value if down else value - baseline
     if change >= target:
@@ -294,9 +314,7 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
     goal = ds.goals[year]
     indicators = indicators_for(goal, department)
     values = goal.varden
-    by_key = {
-        (r["indikator_id"], r["forvaltning"]): r for r in values.to_dict("records")
-    }
+    by_key = {(r["indikator_id"], r["forvaltning"]): r for r in values.to_dict("records")}
     baselines = crosswalk_for(ds, S.DEPARTMENT_ALL)
     rows = []
     for ind in indicators.to_dict("records"):
@@ -334,9 +352,21 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
     return pd.DataFrame(
         rows,
         columns=[
-            "indikator_id", "tema", "indikator", "horisont", "enhet", "forvaltning", "varde",
-            "jamforelsevarde", "jamforelsear", "maltyp", "malvarde", "mal_text", "kommentar",
-            "baslinje_2018_2019", "status",
+            "indikator_id",
+            "tema",
+            "indikator",
+            "horisont",
+            "enhet",
+            "forvaltning",
+            "varde",
+            "jamforelsevarde",
+            "jamforelsear",
+            "maltyp",
+            "malvarde",
+            "mal_text",
+            "kommentar",
+            "baslinje_2018_2019",
+            "status",
         ],
     )
 

@@ -40,16 +40,40 @@ NOT_APPLICABLE = "–"
 
 # Display labels (Swedish) of the display frames, in column order.
 INITIATIVE_COLUMNS = (
-    "Kod", "Insats", "Huvudinsats", "Fokusområde", "År", "Förvaltningar", "Målgrupp",
-    "Partner", "Period", "Mätbara mål", "Utfall",
+    "Kod",
+    "Insats",
+    "Huvudinsats",
+    "Fokusområde",
+    "År",
+    "Förvaltningar",
+    "Målgrupp",
+    "Partner",
+    "Period",
+    "Mätbara mål",
+    "Utfall",
 )
 RESULT_COLUMNS = (
-    "Kod", "Insats", "År", "Mått", "Uppdelning", "Värde", "Nyckeltal", "Avser", "Källa",
+    "Kod",
+    "Insats",
+    "År",
+    "Mått",
+    "Uppdelning",
+    "Värde",
+    "Nyckeltal",
+    "Avser",
+    "Källa",
     "Citat ur källan",
 )
 SUCCESSOR_COLUMNS = (
-    "Relation", "Tema", "Indikator", "Horisont", "Mål", "Motivering", "Belägg 2018–2019",
-    "Belägg 2026", "Via",
+    "Relation",
+    "Tema",
+    "Indikator",
+    "Horisont",
+    "Mål",
+    "Motivering",
+    "Belägg 2018–2019",
+    "Belägg 2026",
+    "Via",
 )
 
 
@@ -90,8 +114,10 @@ def _names(ds: Dataset) -> dict[str, str]:
 
 
 def _focus_names(ds: Dataset) -> dict[int, str]:
-    return {int(nr): str(n) for nr, n in zip(ds.fokusomraden["nr"], ds.fokusomraden["namn"],
-                                             strict=True)}
+    return {
+        int(nr): str(n)
+        for nr, n in zip(ds.fokusomraden["nr"], ds.fokusomraden["namn"], strict=True)
+    }
 
 
 def _check_choice(what: str, value: object, valid: list) -> None:
@@ -138,8 +164,9 @@ def check_initiative(ds: Dataset, insats_id: str) -> None:
 # -- filtering ------------------------------------------------------------------------------------
 def filter_options(ds: Dataset) -> dict[str, list]:
     """What each filter can take: focus areas, departments (ALLA first), years, target groups."""
-    target_groups = sorted({str(m) for m in ds.insatser["malgrupp"] if not F.is_missing(m)},
-                           key=_fold)
+    target_groups = sorted(
+        {str(m) for m in ds.insatser["malgrupp"] if not F.is_missing(m)}, key=_fold
+    )
     return {
         "focus_area": sorted(_focus_names(ds)),
         "department": ds.report_departments,
@@ -298,9 +325,25 @@ def successors(ds: Dataset, insats_id: str) -> pd.DataFrame:
                 "kalla_citat_2026": rec["kalla_citat_2026"],
             }
         )
-    cols = ["koppling_id", "insats_id", "via", "relation", "tema_id", "tema", "indikator_id",
-            "indikator", "horisont", "enhet", "maltyp", "malvarde", "mal_text", "malar",
-            "motivering", "kalla_citat_2018", "kalla_citat_2026"]
+    cols = [
+        "koppling_id",
+        "insats_id",
+        "via",
+        "relation",
+        "tema_id",
+        "tema",
+        "indikator_id",
+        "indikator",
+        "horisont",
+        "enhet",
+        "maltyp",
+        "malvarde",
+        "mal_text",
+        "malar",
+        "motivering",
+        "kalla_citat_2018",
+        "kalla_citat_2026",
+    ]
     frame = pd.DataFrame(out, columns=cols).astype(object)
     return frame.where(frame.notna(), None)
 
@@ -328,10 +371,13 @@ class InitiativeRecord:
         r = self.insats
         parent = (
             f"{r['overordnad_namn']} ({r['overordnad_insats']})"
-            if not F.is_missing(r["overordnad_insats"]) else NOT_APPLICABLE
+            if not F.is_missing(r["overordnad_insats"])
+            else NOT_APPLICABLE
         )
-        subs = F.join_list(f"{n} ({i})" for i, n in zip(self.delprojekt["insats_id"],
-                                                          self.delprojekt["namn"], strict=True))
+        subs = F.join_list(
+            f"{n} ({i})"
+            for i, n in zip(self.delprojekt["insats_id"], self.delprojekt["namn"], strict=True)
+        )
         pairs = [
             ("Kod", r["insats_id"]),
             ("Insats", r["namn"]),
@@ -415,8 +461,9 @@ def initiatives_table(initiatives: pd.DataFrame) -> pd.DataFrame:
 
 def result_value(rec: dict) -> str:
     """One result's value as a reader sees it: ``ca 1 100``, ``80–100 %``, ``uppgift saknas``."""
-    return F.value_with_unit(rec.get("varde"), rec.get("enhet"), rec.get("kvalifikator"),
-                             rec.get("varde_max"))
+    return F.value_with_unit(
+        rec.get("varde"), rec.get("enhet"), rec.get("kvalifikator"), rec.get("varde_max")
+    )
 
 
 def results_table(ds: Dataset, results: pd.DataFrame) -> pd.DataFrame:
@@ -427,8 +474,11 @@ def results_table(ds: Dataset, results: pd.DataFrame) -> pd.DataFrame:
     for r in results.to_dict("records"):
         split = NOT_APPLICABLE
         if not F.is_missing(r["kategori"]):
-            split = (f"{r['dimension']}: {r['kategori']}" if not F.is_missing(r["dimension"])
-                     else str(r["kategori"]))
+            split = (
+                f"{r['dimension']}: {r['kategori']}"
+                if not F.is_missing(r["dimension"])
+                else str(r["kategori"])
+            )
         rows.append(
             [
                 r["resultat_id"],
@@ -454,12 +504,15 @@ def target_text(rec: dict) -> str:
     if F.is_missing(kind) or kind == "ingen":
         return compare.MAL_SAKNAS
     words = {
-        "oka": "ökning", "minska": "minskning", "ja": "ja",
+        "oka": "ökning",
+        "minska": "minskning",
+        "ja": "ja",
         "minska_procent": f"minskning med {F.percent(value)}",
         "oka_procent": f"ökning med {F.percent(value)}",
         "minska_procentenheter": f"minskning med {F.number(value)} procentenheter",
         "oka_procentenheter": f"ökning med {F.number(value)} procentenheter",
-        "minst": f"minst {F.number(value)}", "hogst": f"högst {F.number(value)}",
+        "minst": f"minst {F.number(value)}",
+        "hogst": f"högst {F.number(value)}",
     }
     return words.get(kind, str(kind))
 
@@ -470,9 +523,12 @@ def successors_table(succ: pd.DataFrame) -> pd.DataFrame:
     for r in succ.to_dict("records"):
         has_theme = not F.is_missing(r["tema_id"])
         has_ind = not F.is_missing(r["indikator_id"])
-        theme = (f"{r['tema_id']} – {_text(r['tema'])}" if has_theme else NO_SUCCESSOR)
-        indicator = (f"{r['indikator_id']} – {_text(r['indikator'])}" if has_ind
-                     else (NO_INDICATOR if has_theme else NOT_APPLICABLE))
+        theme = f"{r['tema_id']} – {_text(r['tema'])}" if has_theme else NO_SUCCESSOR
+        indicator = (
+            f"{r['indikator_id']} – {_text(r['indikator'])}"
+            if has_ind
+            else (NO_INDICATOR if has_theme else NOT_APPLICABLE)
+        )
         rows.append(
             [
                 r["relation"],
@@ -499,5 +555,7 @@ def summary(initiatives: pd.DataFrame, results: pd.DataFrame) -> str:
     n_init, n_res = len(initiatives), len(results)
     key = int((results["nyckeltal"] == "ja").sum()) if n_res else 0
     word = "insats" if n_init == 1 else "insatser"
-    return (f"{F.number(n_init, 0)} {word} och {F.number(n_res, 0)} resultat "
-            f"(varav {F.number(key, 0)} nyckeltal).")
+    return (
+        f"{F.number(n_init, 0)} {word} och {F.number(n_res, 0)} resultat "
+        f"(varav {F.number(key, 0)} nyckeltal)."
+    )

@@ -96,7 +96,8 @@ def _chart(labels: tuple[str, ...], series_items: tuple) -> str:
     """Drawing takes a few tenths of a second: the same figures are drawn once."""
     series = {y: list(v) for y, v in series_items}
     alt = "Stapeldiagram: " + "; ".join(
-        f"{lab}: " + ", ".join(
+        f"{lab}: "
+        + ", ".join(
             f"{y} {F.number(vals[i]) if vals[i] is not None else F.MISSING}"
             for y, vals in series.items()
         )
@@ -135,12 +136,22 @@ def record_html(ds: Dataset, insats_id: str) -> str:
     caption = f"Efterföljare {year}: tema och indikatorer" if year else "Efterföljare"
     if len(succ) and succ["via"].iloc[0]:
         parts.append(
-            F.tag("p", F.esc(f"Delprojektet har ingen egen koppling; huvudinsatsens "
-                             f"({succ['via'].iloc[0]}) visas."), class_="note")
+            F.tag(
+                "p",
+                F.esc(
+                    f"Delprojektet har ingen egen koppling; huvudinsatsens "
+                    f"({succ['via'].iloc[0]}) visas."
+                ),
+                class_="note",
+            )
         )
     parts.append(
-        html_table(explore.successors_table(succ), caption=caption, numeric=(),
-                   empty="Insatsen finns inte i kopplingstabellen (koppling.xlsx).")
+        html_table(
+            explore.successors_table(succ),
+            caption=caption,
+            numeric=(),
+            empty="Insatsen finns inte i kopplingstabellen (koppling.xlsx).",
+        )
     )
     return _wrap("".join(parts), scroll=False)
 
@@ -165,28 +176,46 @@ class Explorer(W.VBox):
         self.focus = W.Dropdown(
             options=[(ALL_FOCUS, ALL)]
             + [(f"{nr}. {focus_names[nr]}", nr) for nr in opts["focus_area"]],
-            value=ALL, description="Fokusområde", style=wide, layout=W.Layout(width="420px"),
+            value=ALL,
+            description="Fokusområde",
+            style=wide,
+            layout=W.Layout(width="420px"),
         )
         self.department = W.Dropdown(
             options=[(_department_label(ds, code), code) for code in opts["department"]],
-            value=S.DEPARTMENT_ALL, description="Förvaltning", style=wide,
+            value=S.DEPARTMENT_ALL,
+            description="Förvaltning",
+            style=wide,
             layout=W.Layout(width="360px"),
         )
         self.year = W.Dropdown(
             options=[(ALL_YEARS, ALL)] + [(str(y), y) for y in opts["year"]],
-            value=ALL, description="År", style=wide, layout=W.Layout(width="170px"),
+            value=ALL,
+            description="År",
+            style=wide,
+            layout=W.Layout(width="170px"),
         )
         self.target_group = W.Combobox(
-            options=opts["target_group"], value="", ensure_option=False,
-            placeholder="alla målgrupper – skriv eller välj", description="Målgrupp",
-            style=wide, layout=W.Layout(width="420px"),
+            options=opts["target_group"],
+            value="",
+            ensure_option=False,
+            placeholder="alla målgrupper – skriv eller välj",
+            description="Målgrupp",
+            style=wide,
+            layout=W.Layout(width="420px"),
         )
         self.text = W.Text(
-            value="", placeholder="t.ex. IPS, MHFA, elever", description="Fritext",
-            style=wide, layout=W.Layout(width="360px"),
+            value="",
+            placeholder="t.ex. IPS, MHFA, elever",
+            description="Fritext",
+            style=wide,
+            layout=W.Layout(width="360px"),
         )
-        self.reset = W.Button(description="Rensa filtren", icon="times",
-                              tooltip="Visa alla insatser och resultat igen")
+        self.reset = W.Button(
+            description="Rensa filtren",
+            icon="times",
+            tooltip="Visa alla insatser och resultat igen",
+        )
         self.summary = W.HTML()
         self.initiatives_html = W.HTML()
         self.results_html = W.HTML()
@@ -194,24 +223,37 @@ class Explorer(W.VBox):
         self.tabs = W.Tab(children=[self.initiatives_html, self.results_html, self.chart_html])
         for i, title in enumerate(("Insatser", "Resultat", "Diagram: nyckeltal")):
             self.tabs.set_title(i, title)
-        self.picker = W.Dropdown(options=[], description="Insats", style=wide,
-                                 layout=W.Layout(width="640px"))
+        self.picker = W.Dropdown(
+            options=[], description="Insats", style=wide, layout=W.Layout(width="640px")
+        )
         self.record_html = W.HTML()
         self._results = pd.DataFrame()
         self._chart_stale = True
 
-        filters = W.VBox([
-            W.HBox([self.focus, self.department, self.year]),
-            W.HBox([self.target_group, self.text, self.reset]),
-        ])
+        filters = W.VBox(
+            [
+                W.HBox([self.focus, self.department, self.year]),
+                W.HBox([self.target_group, self.text, self.reset]),
+            ]
+        )
         header = W.HTML(_wrap(F.tag("h2", F.esc(TITLE)) + F.tag("p", F.esc(INTRO)), scroll=False))
-        detail = W.VBox([
-            W.HTML(_wrap(F.tag("h3", F.esc("Insats i detalj")) + F.tag(
-                "p", F.esc("Listan visar insatserna som filtren släpper igenom."), class_="note"),
-                scroll=False)),
-            self.picker,
-            self.record_html,
-        ])
+        detail = W.VBox(
+            [
+                W.HTML(
+                    _wrap(
+                        F.tag("h3", F.esc("Insats i detalj"))
+                        + F.tag(
+                            "p",
+                            F.esc("Listan visar insatserna som filtren släpper igenom."),
+                            class_="note",
+                        ),
+                        scroll=False,
+                    )
+                ),
+                self.picker,
+                self.record_html,
+            ]
+        )
         super().__init__([header, filters, self.summary, self.tabs, detail], **kwargs)
 
         for widget in (self.focus, self.department, self.year, self.target_group, self.text):
@@ -241,19 +283,29 @@ class Explorer(W.VBox):
             self.summary.value = _error(err)
             return
         self.summary.value = _wrap(F.tag("p", F.esc(explore.summary(inits, results))), scroll=False)
-        self.initiatives_html.value = _wrap(html_table(
-            explore.initiatives_table(inits), caption="Insatser",
-            empty="Inga insatser matchar filtren."))
-        self.results_html.value = _wrap(html_table(
-            explore.results_table(self.ds, results), caption="Resultat med källa",
-            empty="Inga resultat matchar filtren."))
+        self.initiatives_html.value = _wrap(
+            html_table(
+                explore.initiatives_table(inits),
+                caption="Insatser",
+                empty="Inga insatser matchar filtren.",
+            )
+        )
+        self.results_html.value = _wrap(
+            html_table(
+                explore.results_table(self.ds, results),
+                caption="Resultat med källa",
+                empty="Inga resultat matchar filtren.",
+            )
+        )
         self._results = results
         self._chart_stale = True
         if self.tabs.selected_index == CHART_TAB or not self.chart_html.value:
             self._draw_chart()
         else:  # drawn when its tab is opened: typing in the text box stays quick
-            self.chart_html.value = _wrap(F.tag("p", F.esc("Diagrammet ritas när fliken öppnas."),
-                                                class_="note"), scroll=False)
+            self.chart_html.value = _wrap(
+                F.tag("p", F.esc("Diagrammet ritas när fliken öppnas."), class_="note"),
+                scroll=False,
+            )
         choices = [
             (f"{n} ({i})", i) for i, n in zip(inits["insats_id"], inits["namn"], strict=True)
         ]
@@ -275,7 +327,8 @@ class Explorer(W.VBox):
     def _show_record(self) -> None:
         if self.picker.value is None:
             self.record_html.value = _wrap(
-                F.tag("p", F.esc("Ingen insats matchar filtren."), class_="empty"), scroll=False)
+                F.tag("p", F.esc("Ingen insats matchar filtren."), class_="empty"), scroll=False
+            )
             return
         try:
             self.record_html.value = record_html(self.ds, self.picker.value)
@@ -294,8 +347,13 @@ class Explorer(W.VBox):
         self._show_record()
 
     def _on_reset(self, _button) -> None:
-        for widget, value in ((self.focus, ALL), (self.department, S.DEPARTMENT_ALL),
-                              (self.year, ALL), (self.target_group, ""), (self.text, "")):
+        for widget, value in (
+            (self.focus, ALL),
+            (self.department, S.DEPARTMENT_ALL),
+            (self.year, ALL),
+            (self.target_group, ""),
+            (self.text, ""),
+        ):
             widget.unobserve(self._on_filter, names="value")
             widget.value = value
             widget.observe(self._on_filter, names="value")

@@ -19,8 +19,14 @@ from babel.numbers import format_decimal
 LOCALE = "sv_SE"
 MISSING = "uppgift saknas"
 NBSP = "\u00a0"
-SINGULAR = {"dagar": "dag", "timmar": "timme", "personer": "person", "veckor": "vecka",
-            "månader": "månad", "tillfällen": "tillfälle"}
+SINGULAR = {
+    "dagar": "dag",
+    "timmar": "timme",
+    "personer": "person",
+    "veckor": "vecka",
+    "månader": "månad",
+    "tillfällen": "tillfälle",
+}
 QUALIFIER_WORDS = {"ca": "ca", "drygt": "drygt", "över": "över", "under": "under", "minst": "minst"}
 
 
@@ -198,7 +204,11 @@ class Footnotes:
 
     def cite(self, dokument_id: str, avsnitt: object, citat: object) -> str:
         """A superscript link to the note for this source, adding the note if new."""
-        key = (dokument_id, "" if is_missing(avsnitt) else str(avsnitt), "" if is_missing(citat) else str(citat))
+        key = (
+            dokument_id,
+            "" if is_missing(avsnitt) else str(avsnitt),
+            "" if is_missing(citat) else str(citat),
+        )
         if key not in self._index:
             self.notes.append(key)
             self._index[key] = len(self.notes)

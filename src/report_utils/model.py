@@ -96,9 +96,7 @@ class Dataset:
                 f"okänd förvaltning {department!r}; giltiga: {', '.join(self.report_departments)}"
             )
         if year not in self.years:
-            raise ParameterError(
-                f"okänt år {year!r}; giltiga: {', '.join(map(str, self.years))}"
-            )
+            raise ParameterError(f"okänt år {year!r}; giltiga: {', '.join(map(str, self.years))}")
 
     def document_title(self, dokument_id: str) -> str:
         match = self.dokument.loc[self.dokument["dokument_id"] == dokument_id, "titel"]
@@ -182,7 +180,10 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
         all_indicators |= indicators
         local = {
             ("teman", "tema_id"): (themes, f"bladet 'teman' i {year}/mal.xlsx"),
-            ("indikatorer", "indikator_id"): (indicators, f"bladet 'indikatorer' i {year}/mal.xlsx"),
+            ("indikatorer", "indikator_id"): (
+                indicators,
+                f"bladet 'indikatorer' i {year}/mal.xlsx",
+            ),
         }
         check_refs(mal, local)
         if "teman" in mal and "indikatorer" in mal:

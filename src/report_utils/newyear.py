@@ -30,7 +30,9 @@ def value_rows(indikatorer, departments: list[str]) -> list[dict]:
     rows = []
     for rec in indikatorer.to_dict("records"):
         for dept in rec["ansvariga"] or departments:
-            rows.append({"indikator_id": rec["indikator_id"], "indikator": rec["text"], "forvaltning": dept})
+            rows.append(
+                {"indikator_id": rec["indikator_id"], "indikator": rec["text"], "forvaltning": dept}
+            )
     return rows
 
 

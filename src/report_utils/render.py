@@ -51,9 +51,7 @@ class Catalog:
         years = {}
         for year in dataset.years:
             if year in dataset.goals:
-                years[year] = (
-                    f"Mål och indikatorer {year}, jämförda med 2018–2019 års insatser"
-                )
+                years[year] = f"Mål och indikatorer {year}, jämförda med 2018–2019 års insatser"
             else:
                 years[year] = f"Stimulansfinansierade insatser och resultat {year}"
         return cls(departments, years, dataset.goal_years, data_version)
@@ -303,9 +301,13 @@ def _collect(pid: int, read_fd: int, job: Job) -> Outcome:
         return pickle.loads(data)
     except Exception:
         code = os.waitstatus_to_exitcode(status)
-        return Outcome(job.department, job.year, "misslyckades",
-                       error=f"renderingsprocessen avbröts (status {code})",
-                       executed=str(job.executed))
+        return Outcome(
+            job.department,
+            job.year,
+            "misslyckades",
+            error=f"renderingsprocessen avbröts (status {code})",
+            executed=str(job.executed),
+        )
 
 
 # -- the batch ------------------------------------------------------------------------------
@@ -322,7 +324,9 @@ class Summary:
         return [o for o in self.outcomes if o.status == "misslyckades"]
 
 
-def execute(jobs: list[Job], settings: Settings, report: Callable[[Outcome], None]) -> list[Outcome]:
+def execute(
+    jobs: list[Job], settings: Settings, report: Callable[[Outcome], None]
+) -> list[Outcome]:
     """Run jobs, each in a freshly forked child of this (warmed-up) process, ``jobs`` at a time.
 
     A child's result comes back through a pipe; a child that dies without one (killed,
@@ -466,7 +470,9 @@ def write_index(settings: Settings, catalog: Catalog, summary: Summary) -> Path:
                 label = "Översikt" if code == DEPARTMENT_ALL else "Rapport"
                 link = F.tag("a", f"{label} {year}", href=f"{year}/{code}.html")
                 if (code, year) in failed:
-                    link += "<br>" + F.tag("span", "senaste körningen misslyckades", class_="missing")
+                    link += "<br>" + F.tag(
+                        "span", "senaste körningen misslyckades", class_="missing"
+                    )
                 cells.append(F.tag("td", link))
             else:
                 cells.append(F.tag("td", F.tag("span", "ej renderad", class_="missing")))
@@ -491,8 +497,14 @@ def write_index(settings: Settings, catalog: Catalog, summary: Summary) -> Path:
             "arbetsmarknads-, skol- och fritids-, social- samt vård- och omsorgsförvaltningen.",
             class_="lead",
         )
-        + F.tag("p", F.tag("a", "Översikt för hela staden (alla förvaltningar)",
-                           href=f"{max(catalog.goal_years or years)}/{DEPARTMENT_ALL}.html"))
+        + F.tag(
+            "p",
+            F.tag(
+                "a",
+                "Översikt för hela staden (alla förvaltningar)",
+                href=f"{max(catalog.goal_years or years)}/{DEPARTMENT_ALL}.html",
+            ),
+        )
         + grid
         + F.tag("h2", "Vad varje års rapport omfattar")
         + F.tag("ul", covers)

@@ -103,8 +103,9 @@ class Report:
 
     def _figure(self, rec: dict, cite: bool = True) -> str:
         text = F.esc(
-            F.value_with_unit(rec.get("varde"), rec.get("enhet"), rec.get("kvalifikator"),
-                              rec.get("varde_max"))
+            F.value_with_unit(
+                rec.get("varde"), rec.get("enhet"), rec.get("kvalifikator"), rec.get("varde_max")
+            )
         )
         if F.is_missing(rec.get("varde")):
             text = F.tag("span", text, class_="missing")
@@ -135,8 +136,12 @@ class Report:
             F.tag("p", "Helsingborgs stad · Psykisk hälsa och suicidprevention", class_="meta")
             + F.tag("h1", F.esc(title))
             + F.tag("p", F.esc(lead), class_="lead")
-            + F.tag("p", F.esc(scope) + " Saknade uppgifter visas som ”uppgift saknas”, aldrig "
-                    "som 0. Siffror med ca/drygt/över återges som i källan.", class_="note")
+            + F.tag(
+                "p",
+                F.esc(scope) + " Saknade uppgifter visas som ”uppgift saknas”, aldrig "
+                "som 0. Siffror med ca/drygt/över återges som i källan.",
+                class_="note",
+            )
             + self._kpis()
         )
         return F.HTML(markup, plain=title)
@@ -152,8 +157,10 @@ class Report:
                 (len(themes), "teman"),
                 (len(ind), "mätbara indikatorer"),
                 (len(missing), "mål utan mätbar indikator"),
-                (cw.loc[cw["relation"].isin(["fortsätter", "ny form"]), "tema_id"].nunique(),
-                 "teman med föregångare 2018–2019"),
+                (
+                    cw.loc[cw["relation"].isin(["fortsätter", "ny form"]), "tema_id"].nunique(),
+                    "teman med föregångare 2018–2019",
+                ),
             ]
         else:
             inits = compare.initiatives_for(self.data, self.department, self.year)
@@ -194,16 +201,26 @@ class Report:
                     rec["status"],
                 ]
             )
-        markup = _h(2, f"Insatser {self.year}", "insatser") + F.tag(
-            "p",
-            F.esc(f"Insatser som {self.who} ansvarade för eller deltog i under {self.year}, "
-                  "med fokusområde, målgrupp, period och samarbetspartner."),
-        ) + F.tag("p", "Fokusområden: " + F.esc("; ".join(f"{k}. {v}" for k, v in focus.items())),
-                  class_="legend") + F.table(
-            ["Insats", "Fokus­område", "Målgrupp", "Period", "Förv.", "Partner", "Utfall"],
-            rows,
-            caption=f"Insatser {self.year}",
-            empty=f"Inga insatser för {self.who} {self.year}.",
+        markup = (
+            _h(2, f"Insatser {self.year}", "insatser")
+            + F.tag(
+                "p",
+                F.esc(
+                    f"Insatser som {self.who} ansvarade för eller deltog i under {self.year}, "
+                    "med fokusområde, målgrupp, period och samarbetspartner."
+                ),
+            )
+            + F.tag(
+                "p",
+                "Fokusområden: " + F.esc("; ".join(f"{k}. {v}" for k, v in focus.items())),
+                class_="legend",
+            )
+            + F.table(
+                ["Insats", "Fokus­område", "Målgrupp", "Period", "Förv.", "Partner", "Utfall"],
+                rows,
+                caption=f"Insatser {self.year}",
+                empty=f"Inga insatser för {self.who} {self.year}.",
+            )
         )
         return F.HTML(markup, plain=f"Insatser {self.year}: {len(rows)}")
 
@@ -228,10 +245,19 @@ class Report:
             )
         markup = (
             _h(2, f"Resultat {self.year}", "resultat")
-            + F.tag("p", F.esc("Varje siffra som utvärderingarna redovisar, med källa. "
-                               "Ungefärliga siffror behåller källans ca/drygt/över."))
-            + F.table(["Insats", "Mått", "Värde", "Avser"], rows, caption=f"Resultat {self.year}",
-                      empty=f"Inga redovisade resultat för {self.who} {self.year}.")
+            + F.tag(
+                "p",
+                F.esc(
+                    "Varje siffra som utvärderingarna redovisar, med källa. "
+                    "Ungefärliga siffror behåller källans ca/drygt/över."
+                ),
+            )
+            + F.table(
+                ["Insats", "Mått", "Värde", "Avser"],
+                rows,
+                caption=f"Resultat {self.year}",
+                empty=f"Inga redovisade resultat för {self.who} {self.year}.",
+            )
         )
         return F.HTML(markup, plain=f"Resultat {self.year}: {len(rows)} siffror")
 
@@ -242,17 +268,28 @@ class Report:
         years = self.data.historical_years
         table = table[table[self.year].notna()] if len(table) else table
         if table.empty:
-            return F.HTML(_h(2, "Nådda och utbildade personer", "diagram")
-                          + F.tag("p", F.esc(f"Inga nyckeltal redovisade för {self.who} {self.year}."), class_="empty"))
+            return F.HTML(
+                _h(2, "Nådda och utbildade personer", "diagram")
+                + F.tag(
+                    "p",
+                    F.esc(f"Inga nyckeltal redovisade för {self.who} {self.year}."),
+                    class_="empty",
+                )
+            )
         both = [y for y in years if table[y].notna().any()]
         series = {
-            str(y): [rec.get(y)["varde"] if rec.get(y) else None for rec in table.to_dict("records")]
+            str(y): [
+                rec.get(y)["varde"] if rec.get(y) else None for rec in table.to_dict("records")
+            ]
             for y in both
         }
         labels = list(table["insats"])
         alt = "Stapeldiagram: " + "; ".join(
-            f"{lab}: " + ", ".join(f"{y} {F.number(v) if v is not None else F.MISSING}"
-                                   for y, v in zip(series, vals, strict=True))
+            f"{lab}: "
+            + ", ".join(
+                f"{y} {F.number(v) if v is not None else F.MISSING}"
+                for y, v in zip(series, vals, strict=True)
+            )
             for lab, vals in zip(labels, zip(*series.values(), strict=True), strict=True)
         )
         chart = charts.bar_chart(
@@ -272,16 +309,30 @@ class Report:
         inits = compare.initiatives_for(self.data, self.department, self.year)
         none = compare.without_measurable_goals(inits)
         rows = [
-            [F.Cell(markup=F.esc(r["namn"]) + self._cite_2018(r)),
-             "nej" if r["matbara_mal"] == "nej" else "ej angivet i planen",
-             r["matbara_mal_text"] if r["matbara_mal"] != "nej" and r["matbara_mal_text"] else "–"]
+            [
+                F.Cell(markup=F.esc(r["namn"]) + self._cite_2018(r)),
+                "nej" if r["matbara_mal"] == "nej" else "ej angivet i planen",
+                r["matbara_mal_text"]
+                if r["matbara_mal"] != "nej" and r["matbara_mal_text"]
+                else "–",
+            ]
             for r in none.to_dict("records")
         ]
-        markup = _h(2, "Insatser utan mätbara mål", "utan-matbara-mal") + F.tag(
-            "p", F.esc("Insatser där planen svarade nej på ”Finns mätbara mål inom området?” "
-                       "eller inte angav något.")
-        ) + F.table(["Insats", "Mätbara mål", "Kommentar"], rows,
-                    empty="Alla insatser angav mätbara mål.")
+        markup = (
+            _h(2, "Insatser utan mätbara mål", "utan-matbara-mal")
+            + F.tag(
+                "p",
+                F.esc(
+                    "Insatser där planen svarade nej på ”Finns mätbara mål inom området?” "
+                    "eller inte angav något."
+                ),
+            )
+            + F.table(
+                ["Insats", "Mätbara mål", "Kommentar"],
+                rows,
+                empty="Alla insatser angav mätbara mål.",
+            )
+        )
         return F.HTML(markup, plain=f"Utan mätbara mål: {len(rows)}")
 
     # 2026 ---------------------------------------------------------------------------------------------
@@ -304,7 +355,9 @@ class Report:
             )
         markup = _h(2, f"Teman {self.year}", "teman") + F.table(
             ["Tema", "Delmål", "Förvaltningar", "Indikatorer kort sikt", "Indikatorer lång sikt"],
-            rows, caption=f"Teman i överenskommelsen {self.year}")
+            rows,
+            caption=f"Teman i överenskommelsen {self.year}",
+        )
         return F.HTML(markup, plain=f"Teman: {len(rows)}")
 
     def indicators(self) -> F.HTML | None:
@@ -316,22 +369,42 @@ class Report:
         for horizon, label in (("kort", "Kort sikt"), ("lång", "Lång sikt")):
             sub = ind[ind["horisont"] == horizon]
             rows = [
-                [r["tema"], F.Cell(markup=F.esc(r["text"]) + self._cite_2026(r["kalla_avsnitt"])),
-                 _codes(r["ansvariga"]), UNIT_LABELS.get(r["enhet"], r["enhet"]), r["mal_text"] or "–"]
+                [
+                    r["tema"],
+                    F.Cell(markup=F.esc(r["text"]) + self._cite_2026(r["kalla_avsnitt"])),
+                    _codes(r["ansvariga"]),
+                    UNIT_LABELS.get(r["enhet"], r["enhet"]),
+                    r["mal_text"] or "–",
+                ]
                 for r in sub.to_dict("records")
             ]
             parts.append(_h(3, f"{label} ({F.number(len(rows), 0)} indikatorer)"))
-            parts.append(F.table(["Tema", "Indikator", "Ansvariga", "Enhet", "Mål"], rows,
-                                 empty=f"Inga indikatorer på {label.lower()}."))
+            parts.append(
+                F.table(
+                    ["Tema", "Indikator", "Ansvariga", "Enhet", "Mål"],
+                    rows,
+                    empty=f"Inga indikatorer på {label.lower()}.",
+                )
+            )
         targets = ind[ind["maltyp"].isin([m for m in S.MALTYPER if m not in ("ingen",)])]
         rows = [
-            [r["tema"], r["text"], r["namnd"] or "–", r["mal_text"] or "–",
-             F.Cell(self._target_text(r), num=True)]
+            [
+                r["tema"],
+                r["text"],
+                r["namnd"] or "–",
+                r["mal_text"] or "–",
+                F.Cell(self._target_text(r), num=True),
+            ]
             for r in targets.to_dict("records")
         ]
         parts.append(_h(3, "Indikatorer med kvantitativa mål"))
-        parts.append(F.table(["Tema", "Indikator", "Nämnd", "Målet i texten", "Mål"], rows,
-                             empty="Inga indikatorer med kvantitativa mål."))
+        parts.append(
+            F.table(
+                ["Tema", "Indikator", "Nämnd", "Målet i texten", "Mål"],
+                rows,
+                empty="Inga indikatorer med kvantitativa mål.",
+            )
+        )
         return F.HTML("".join(parts), plain=f"Indikatorer: {len(ind)}")
 
     @staticmethod
@@ -354,8 +427,12 @@ class Report:
             return None
         cov = compare.subgoal_coverage(self.data, self.goal, self.department)
         rows = [
-            [F.Cell(str(r["nr"]), num=True), r["namn"], F.Cell(F.number(r["teman"], 0), num=True),
-             F.Cell(F.number(r["indikatorer"], 0), num=True)]
+            [
+                F.Cell(str(r["nr"]), num=True),
+                r["namn"],
+                F.Cell(F.number(r["teman"], 0), num=True),
+                F.Cell(F.number(r["indikatorer"], 0), num=True),
+            ]
             for r in cov.to_dict("records")
         ]
         labels = [f"{r['nr']}. {r['namn']}" for r in cov.to_dict("records")]
@@ -365,8 +442,10 @@ class Report:
         )
         chart = charts.bar_chart(
             labels,
-            {"Teman": [float(v) for v in cov["teman"]],
-             "Indikatorer": [float(v) for v in cov["indikatorer"]]},
+            {
+                "Teman": [float(v) for v in cov["teman"]],
+                "Indikatorer": [float(v) for v in cov["indikatorer"]],
+            },
             title="Den nationella strategins delmål: teman och indikatorer",
             xlabel="Antal",
             alt=alt,
@@ -375,11 +454,20 @@ class Report:
         )
         uncovered = [r["namn"] for r in cov.to_dict("records") if r["teman"] == 0]
         note = (
-            F.tag("p", F.esc("Delmål utan något tema: " + F.join_list(uncovered) + "."), class_="callout")
-            if uncovered else ""
+            F.tag(
+                "p",
+                F.esc("Delmål utan något tema: " + F.join_list(uncovered) + "."),
+                class_="callout",
+            )
+            if uncovered
+            else ""
         )
-        markup = (_h(2, "Täckning av den nationella strategins delmål", "delmal") + str(chart) + note
-                  + F.table(["Delmål", "Namn", "Teman", "Indikatorer"], rows))
+        markup = (
+            _h(2, "Täckning av den nationella strategins delmål", "delmal")
+            + str(chart)
+            + note
+            + F.table(["Delmål", "Namn", "Teman", "Indikatorer"], rows)
+        )
         return F.HTML(markup, plain=alt)
 
     def goals_without_indicators(self) -> F.HTML | None:
@@ -388,16 +476,37 @@ class Report:
         missing = compare.goals_without_indicators(self.goal, self.department)
         rows = []
         for r in missing.to_dict("records"):
-            why = "texten anger ”Saknas”" if r["status"] == "saknas" else "inget indikatoravsnitt i texten"
-            goals = F.tag("ul", "".join(F.tag("li", F.esc(g)) for g in r["mal"])) if r["mal"] else "–"
-            rows.append([F.Cell(markup=F.esc(r["tema"]) + self._cite_2026(r["kalla_avsnitt"])),
-                         r["horisont"], why, F.Cell(markup=goals)])
+            why = (
+                "texten anger ”Saknas”"
+                if r["status"] == "saknas"
+                else "inget indikatoravsnitt i texten"
+            )
+            goals = (
+                F.tag("ul", "".join(F.tag("li", F.esc(g)) for g in r["mal"])) if r["mal"] else "–"
+            )
+            rows.append(
+                [
+                    F.Cell(markup=F.esc(r["tema"]) + self._cite_2026(r["kalla_avsnitt"])),
+                    r["horisont"],
+                    why,
+                    F.Cell(markup=goals),
+                ]
+            )
         markup = (
             _h(2, "Mål som saknar mätbar indikator", "mal-utan-indikator")
-            + F.tag("p", F.esc("Här går uppföljning inte att göra: målen eller aktiviteterna "
-                               "nedan har ingen mätbar indikator i överenskommelsen."), class_="callout")
-            + F.table(["Tema", "Horisont", "Varför", "Mål och aktiviteter utan indikator"], rows,
-                      empty="Alla mål har minst en mätbar indikator.")
+            + F.tag(
+                "p",
+                F.esc(
+                    "Här går uppföljning inte att göra: målen eller aktiviteterna "
+                    "nedan har ingen mätbar indikator i överenskommelsen."
+                ),
+                class_="callout",
+            )
+            + F.table(
+                ["Tema", "Horisont", "Varför", "Mål och aktiviteter utan indikator"],
+                rows,
+                empty="Alla mål har minst en mätbar indikator.",
+            )
         )
         return F.HTML(markup, plain=f"Mål utan indikator: {len(rows)}")
 
@@ -414,36 +523,65 @@ class Report:
             target = "–" if F.is_missing(r["indikator"]) else F.esc(r["indikator"])
             if r["mal_text"]:
                 target += "<br>" + F.tag("em", "Mål: " + F.esc(r["mal_text"]))
-            rows.append([
-                F.Cell(markup=F.esc(r["insats"]) + self.notes.cite(DOC_2018, None, r["kalla_citat_2018"])),
-                F.Cell(markup=base),
-                r["relation"],
-                "–" if F.is_missing(r["tema"]) else r["tema"],
-                F.Cell(markup=target),
-                r["motivering"],
-            ])
+            rows.append(
+                [
+                    F.Cell(
+                        markup=F.esc(r["insats"])
+                        + self.notes.cite(DOC_2018, None, r["kalla_citat_2018"])
+                    ),
+                    F.Cell(markup=base),
+                    r["relation"],
+                    "–" if F.is_missing(r["tema"]) else r["tema"],
+                    F.Cell(markup=target),
+                    r["motivering"],
+                ]
+            )
         parts = [
             _h(2, "Jämförelse: 2018–2019 mot 2026", "jamforelse"),
-            F.tag("p", F.esc(
-                "För varje 2018–2019-insats med en efterföljare 2026: baslinjen (insatsens "
-                "huvudsiffror) bredvid 2026 års tema, indikator och mål. Relationen anger om "
-                "arbetet fortsätter, lever vidare i ny form, avvecklades eller saknar efterföljare."
-            )),
+            F.tag(
+                "p",
+                F.esc(
+                    "För varje 2018–2019-insats med en efterföljare 2026: baslinjen (insatsens "
+                    "huvudsiffror) bredvid 2026 års tema, indikator och mål. Relationen anger om "
+                    "arbetet fortsätter, lever vidare i ny form, avvecklades eller saknar efterföljare."
+                ),
+            ),
             str(self._continuity_chart(cw)),
-            F.table(["Insats 2018–2019", "Baslinje", "Relation", "Tema 2026", "Indikator och mål 2026",
-                     "Motivering"], rows, caption="Insatser 2018–2019 och deras efterföljare 2026",
-                    empty=f"Inga kopplingar mellan 2018–2019 och 2026 för {self.who}."),
+            F.table(
+                [
+                    "Insats 2018–2019",
+                    "Baslinje",
+                    "Relation",
+                    "Tema 2026",
+                    "Indikator och mål 2026",
+                    "Motivering",
+                ],
+                rows,
+                caption="Insatser 2018–2019 och deras efterföljare 2026",
+                empty=f"Inga kopplingar mellan 2018–2019 och 2026 för {self.who}.",
+            ),
         ]
         ended = compare.ended_without_successor(cw)
         parts.append(_h(3, "Insatser som avslutades utan efterföljare"))
-        parts.append(F.table(["Insats", "Relation", "Motivering"],
-                             [[r["insats"], r["relation"], r["motivering"]] for r in ended.to_dict("records")],
-                             empty="Alla insatser har en efterföljare 2026."))
+        parts.append(
+            F.table(
+                ["Insats", "Relation", "Motivering"],
+                [[r["insats"], r["relation"], r["motivering"]] for r in ended.to_dict("records")],
+                empty="Alla insatser har en efterföljare 2026.",
+            )
+        )
         if self.is_goal_year:
             new = compare.themes_without_precursor(self.data, self.goal, self.department)
             parts.append(_h(3, f"Teman {self.year} utan föregångare 2018–2019"))
-            parts.append(F.tag("p", F.esc(F.join_list(new["namn"]) + ".") if len(new)
-                               else F.esc("Alla teman har en föregångare."), class_="note"))
+            parts.append(
+                F.tag(
+                    "p",
+                    F.esc(F.join_list(new["namn"]) + ".")
+                    if len(new)
+                    else F.esc("Alla teman har en föregångare."),
+                    class_="note",
+                )
+            )
         return F.HTML("".join(parts), plain=f"Jämförelse: {len(rows)} kopplingar")
 
     def _continuity_chart(self, cw) -> F.HTML | str:
@@ -452,8 +590,11 @@ class Report:
         left = list(dict.fromkeys(cw["insats"]))
         right = list(dict.fromkeys(t for t in cw["tema"] if not F.is_missing(t)))
         links = [
-            (left.index(r["insats"]),
-             None if F.is_missing(r["tema"]) else right.index(r["tema"]), r["relation"])
+            (
+                left.index(r["insats"]),
+                None if F.is_missing(r["tema"]) else right.index(r["tema"]),
+                r["relation"],
+            )
             for r in cw.to_dict("records")
         ]
         alt = "Kopplingar från insatser 2018–2019 till teman 2026: " + "; ".join(
@@ -462,7 +603,9 @@ class Report:
             for r in cw.to_dict("records")
         )
         return charts.continuity_chart(
-            left, right, links,
+            left,
+            right,
+            links,
             title="Från 2018–2019 till 2026",
             alt=alt,
             caption="Varje linje är en koppling; färg och linjetyp visar relationen "
@@ -477,33 +620,66 @@ class Report:
         reported = st["varde"].map(lambda v: not F.is_missing(v)).sum()
         parts = [_h(2, f"Måluppfyllelse {self.year}", "maluppfyllelse")]
         if reported == 0:
-            parts.append(F.tag("p", F.esc(
-                f"Inga indikatorvärden är rapporterade för {self.year} ännu (data/{self.year}/"
-                "indikatorvarden.xlsx). Alla indikatorer visas därför som ”ej rapporterat”."
-            ), class_="callout"))
+            parts.append(
+                F.tag(
+                    "p",
+                    F.esc(
+                        f"Inga indikatorvärden är rapporterade för {self.year} ännu (data/{self.year}/"
+                        "indikatorvarden.xlsx). Alla indikatorer visas därför som ”ej rapporterat”."
+                    ),
+                    class_="callout",
+                )
+            )
         counts = compare.status_counts(st)
         count_rows = [
             [code, *[F.Cell(F.number(row[s], 0), num=True) for s in [*compare.STATUSES, "totalt"]]]
             for code, row in counts.iterrows()
         ]
-        parts.append(F.table(["Förvaltning", *compare.STATUSES, "Totalt"], count_rows,
-                             caption="Antal indikatorer per status"))
+        parts.append(
+            F.table(
+                ["Förvaltning", *compare.STATUSES, "Totalt"],
+                count_rows,
+                caption="Antal indikatorer per status",
+            )
+        )
         rows = []
         for r in st.to_dict("records"):
             value = self._indicator_value(r["varde"], r["enhet"])
             base = "–"
             if r["jamforelsevarde"] is not None:
                 base = f"{self._indicator_value(r['jamforelsevarde'], r['enhet'])} ({r['jamforelsear']})"
-            hist = "<br>".join(f"{b['ar']}: {self._figure(b)}" for b in r["baslinje_2018_2019"]) or "–"
+            hist = (
+                "<br>".join(f"{b['ar']}: {self._figure(b)}" for b in r["baslinje_2018_2019"]) or "–"
+            )
             target = self._target_text(r) if r["maltyp"] not in (None, "ingen") else "–"
-            rows.append([
-                r["indikator"], r["forvaltning"], F.Cell(markup=value, num=True),
-                F.Cell(target, num=True), F.Cell(base, num=True), F.Cell(markup=hist, num=True),
-                F.Cell(markup=_status_badge(r["status"])), r["kommentar"] or "–",
-            ])
+            rows.append(
+                [
+                    r["indikator"],
+                    r["forvaltning"],
+                    F.Cell(markup=value, num=True),
+                    F.Cell(target, num=True),
+                    F.Cell(base, num=True),
+                    F.Cell(markup=hist, num=True),
+                    F.Cell(markup=_status_badge(r["status"])),
+                    r["kommentar"] or "–",
+                ]
+            )
         parts.append(_h(3, "Alla indikatorer"))
-        parts.append(F.table(["Indikator", "Förv.", "Värde", "Mål", "Jämförelse­värde",
-                              "Baslinje 2018–2019", "Status", "Kommentar"], rows))
+        parts.append(
+            F.table(
+                [
+                    "Indikator",
+                    "Förv.",
+                    "Värde",
+                    "Mål",
+                    "Jämförelse­värde",
+                    "Baslinje 2018–2019",
+                    "Status",
+                    "Kommentar",
+                ],
+                rows,
+            )
+        )
         parts.append(str(self._trend(st)))
         return F.HTML("".join(parts), plain=f"Måluppfyllelse: {reported} rapporterade värden")
 
@@ -533,12 +709,21 @@ class Report:
         if not series:
             return ""
         alt = "Linjediagram över rapporterade värden per år: " + "; ".join(
-            f"{k}: " + ", ".join(f"{y} {F.number(v) if v is not None else F.MISSING}"
-                                 for y, v in zip(years, vals, strict=True))
+            f"{k}: "
+            + ", ".join(
+                f"{y} {F.number(v) if v is not None else F.MISSING}"
+                for y, v in zip(years, vals, strict=True)
+            )
             for k, vals in series.items()
         )
-        chart = charts.line_chart(years, series, title="Utveckling över åren", ylabel="Värde",
-                                  alt=alt, caption="Indikatorer med värden för minst två år.")
+        chart = charts.line_chart(
+            years,
+            series,
+            title="Utveckling över åren",
+            ylabel="Värde",
+            alt=alt,
+            caption="Indikatorer med värden för minst två år.",
+        )
         return _h(3, "Utveckling över åren") + str(chart)
 
     # city-wide -----------------------------------------------------------------------------------------
@@ -556,7 +741,8 @@ class Report:
             [str(c) for c in matrix.columns],
             matrix.values.tolist(),
             title=f"Förvaltning × delmål: antal teman {goal.year}",
-            alt="Matris över antal teman per förvaltning och delmål: " + "; ".join(
+            alt="Matris över antal teman per förvaltning och delmål: "
+            + "; ".join(
                 f"{d}: " + ", ".join(f"delmål {c} {v}" for c, v in row.items())
                 for d, row in matrix.iterrows()
             ),
@@ -568,23 +754,43 @@ class Report:
             themes = compare.themes_for(goal, dept)
             ind = compare.indicators_for(goal, dept, themes)
             inits = compare.initiatives_for(self.data, dept)
-            totals.append([dept, F.Cell(F.number(len(inits[inits["overordnad_insats"].isna()]), 0), num=True),
-                           F.Cell(F.number(len(themes), 0), num=True),
-                           F.Cell(F.number(len(ind), 0), num=True)])
+            totals.append(
+                [
+                    dept,
+                    F.Cell(F.number(len(inits[inits["overordnad_insats"].isna()]), 0), num=True),
+                    F.Cell(F.number(len(themes), 0), num=True),
+                    F.Cell(F.number(len(ind), 0), num=True),
+                ]
+            )
         all_themes = compare.themes_for(goal, S.DEPARTMENT_ALL)
         all_ind = compare.indicators_for(goal, S.DEPARTMENT_ALL, all_themes)
         all_inits = self.data.insatser[self.data.insatser["overordnad_insats"].isna()]
-        totals.append([F.Cell("Hela staden", cls="total"),
-                       F.Cell(F.number(len(all_inits), 0), num=True),
-                       F.Cell(F.number(len(all_themes), 0), num=True),
-                       F.Cell(F.number(len(all_ind), 0), num=True)])
+        totals.append(
+            [
+                F.Cell("Hela staden", cls="total"),
+                F.Cell(F.number(len(all_inits), 0), num=True),
+                F.Cell(F.number(len(all_themes), 0), num=True),
+                F.Cell(F.number(len(all_ind), 0), num=True),
+            ]
+        )
         markup = (
             _h(2, "Alla förvaltningar", "alla")
             + str(chart)
-            + F.table(["Förvaltning", *[f"Delmål {c}" for c in matrix.columns]], rows,
-                      caption="Antal teman per förvaltning och delmål")
-            + F.table(["Förvaltning", "Insatser 2018–2019", f"Teman {goal.year}",
-                       f"Indikatorer {goal.year}"], totals, caption="Totalt per förvaltning")
+            + F.table(
+                ["Förvaltning", *[f"Delmål {c}" for c in matrix.columns]],
+                rows,
+                caption="Antal teman per förvaltning och delmål",
+            )
+            + F.table(
+                [
+                    "Förvaltning",
+                    "Insatser 2018–2019",
+                    f"Teman {goal.year}",
+                    f"Indikatorer {goal.year}",
+                ],
+                totals,
+                caption="Totalt per förvaltning",
+            )
         )
         return F.HTML(markup, plain="Alla förvaltningar")
 
@@ -595,9 +801,15 @@ class Report:
         )
         markup = (
             _h(2, "Källor", "kallor")
-            + F.tag("p", F.esc("Varje siffra och uppgift är hämtad ur källdokumenten nedan. "
-                               "Citat ur 2026 års dokument återges inte ordagrant eftersom "
-                               "texten är OCR-inläst; avsnittet anges i stället."), class_="note")
+            + F.tag(
+                "p",
+                F.esc(
+                    "Varje siffra och uppgift är hämtad ur källdokumenten nedan. "
+                    "Citat ur 2026 års dokument återges inte ordagrant eftersom "
+                    "texten är OCR-inläst; avsnittet anges i stället."
+                ),
+                class_="note",
+            )
             + F.tag("ul", docs)
             + self.notes.render()
         )

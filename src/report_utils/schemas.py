@@ -129,9 +129,7 @@ PERCENT_UNITS = ("procent",)
 COUNT_UNITS = ("antal",)
 
 _AVSNITT = Column("kalla_avsnitt", doc="Avsnittet (rubriken) i källdokumentet.")
-_CITAT_2018 = Column(
-    "kalla_citat", doc="Meningen ordagrant ur källdokumentet, där värdet står."
-)
+_CITAT_2018 = Column("kalla_citat", doc="Meningen ordagrant ur källdokumentet, där värdet står.")
 _CITAT_OCR = Column(
     "kalla_citat",
     doc="Raden/raderna ordagrant ur OCR-texten (med dess trasiga å/ä/ö), där uppgiften står.",
@@ -199,9 +197,7 @@ INSATSER = Workbook(
                     required=False,
                     ref=Ref("insatser", "insats_id"),
                 ),
-                Column(
-                    "fokusomrade", INT, "Fokusområde 1–5.", ref=Ref("fokusomraden", "nr")
-                ),
+                Column("fokusomrade", INT, "Fokusområde 1–5.", ref=Ref("fokusomraden", "nr")),
                 Column("ar", INTLIST, "År som insatsen gäller, t.ex. '2018, 2019'.", min=2000),
                 Column(
                     "ansvariga",
@@ -256,7 +252,9 @@ INSATSER = Workbook(
                     required=False,
                     choices=KVALIFIKATORER,
                 ),
-                Column("nyckeltal", ENUM, "Insatsens huvudsiffra för nådda/utbildade.", choices=JA_NEJ),
+                Column(
+                    "nyckeltal", ENUM, "Insatsens huvudsiffra för nådda/utbildade.", choices=JA_NEJ
+                ),
                 Column("period", doc="Perioden om den skiljer sig från året.", required=False),
                 _AVSNITT,
                 _CITAT_2018,

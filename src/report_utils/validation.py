@@ -96,9 +96,7 @@ def _values(cell) -> Iterable:
     return cell if isinstance(cell, tuple) else (cell,)
 
 
-def check_references(
-    loaded: LoadedSheet, column: str, allowed: set, target: str
-) -> list[Problem]:
+def check_references(loaded: LoadedSheet, column: str, allowed: set, target: str) -> list[Problem]:
     """Each value in ``column`` must be one of ``allowed`` (the ids of ``target``)."""
     if column not in loaded.frame.columns:
         return []
@@ -133,21 +131,33 @@ def check_result_values(loaded: LoadedSheet) -> list[Problem]:
             if unit in S.COUNT_UNITS and value < 0:
                 problems.append(
                     Problem(
-                        loaded.file, loaded.sheet.name, rec[ROW], col, value,
+                        loaded.file,
+                        loaded.sheet.name,
+                        rec[ROW],
+                        col,
+                        value,
                         "ett antal kan inte vara negativt",
                     )
                 )
             if unit in S.PERCENT_UNITS and not 0 <= value <= 100:
                 problems.append(
                     Problem(
-                        loaded.file, loaded.sheet.name, rec[ROW], col, value,
+                        loaded.file,
+                        loaded.sheet.name,
+                        rec[ROW],
+                        col,
+                        value,
                         "en andel i procent ska ligga mellan 0 och 100",
                     )
                 )
         if rec.get("kvalifikator") == "intervall" and rec.get("varde_max") is None:
             problems.append(
                 Problem(
-                    loaded.file, loaded.sheet.name, rec[ROW], "varde_max", None,
+                    loaded.file,
+                    loaded.sheet.name,
+                    rec[ROW],
+                    "varde_max",
+                    None,
                     "kvalifikatorn 'intervall' kräver en övre gräns i varde_max",
                 )
             )
@@ -160,11 +170,16 @@ def check_theme_indicator_status(teman: LoadedSheet, indikatorer: LoadedSheet) -
     have = {(t, h) for t, h in zip(frame["tema_id"], frame["horisont"], strict=True)}
     problems = []
     for rec in teman.frame.to_dict("records"):
-        for col, horizon in (("kortsiktiga_indikatorer", "kort"), ("langsiktiga_indikatorer", "lång")):
+        for col, horizon in (
+            ("kortsiktiga_indikatorer", "kort"),
+            ("langsiktiga_indikatorer", "lång"),
+        ):
             status = rec.get(col)
             exists = (rec["tema_id"], horizon) in have
             if status == "finns" and not exists:
-                expected = f"'finns', men bladet 'indikatorer' har ingen rad med horisont '{horizon}'"
+                expected = (
+                    f"'finns', men bladet 'indikatorer' har ingen rad med horisont '{horizon}'"
+                )
             elif status in ("saknas", "ej angivet") and exists:
                 expected = (
                     f"'{status}', men bladet 'indikatorer' har rader med horisont '{horizon}'"
@@ -172,9 +187,7 @@ def check_theme_indicator_status(teman: LoadedSheet, indikatorer: LoadedSheet) -
                 )
             else:
                 continue
-            problems.append(
-                Problem(teman.file, teman.sheet.name, rec[ROW], col, status, expected)
-            )
+            problems.append(Problem(teman.file, teman.sheet.name, rec[ROW], col, status, expected))
     return problems
 
 
@@ -182,10 +195,17 @@ def check_targets(indikatorer: LoadedSheet) -> list[Problem]:
     """A quantitative target type (−20 %, at least 80 …) needs a target value."""
     problems = []
     for rec in indikatorer.frame.to_dict("records"):
-        if rec.get("maltyp") not in (None, *S.DIRECTION_ONLY_TARGETS) and rec.get("malvarde") is None:
+        if (
+            rec.get("maltyp") not in (None, *S.DIRECTION_ONLY_TARGETS)
+            and rec.get("malvarde") is None
+        ):
             problems.append(
                 Problem(
-                    indikatorer.file, indikatorer.sheet.name, rec[ROW], "malvarde", None,
+                    indikatorer.file,
+                    indikatorer.sheet.name,
+                    rec[ROW],
+                    "malvarde",
+                    None,
                     f"maltyp '{rec['maltyp']}' kräver ett målvärde",
                 )
             )
@@ -225,7 +245,11 @@ def check_indicator_values(varden: LoadedSheet, indikatorer: pd.DataFrame) -> li
         if None not in key and key in seen:
             problems.append(
                 Problem(
-                    varden.file, varden.sheet.name, rec[ROW], "forvaltning", key[1],
+                    varden.file,
+                    varden.sheet.name,
+                    rec[ROW],
+                    "forvaltning",
+                    key[1],
                     f"indikatorn {key[0]} har redan en rad för {key[1]} (rad {seen[key]})",
                 )
             )
@@ -236,7 +260,9 @@ def check_indicator_values(varden: LoadedSheet, indikatorer: pd.DataFrame) -> li
         except ValueError as exc:
             parsed.append(None)
             problems.append(
-                Problem(varden.file, varden.sheet.name, rec[ROW], "varde", rec.get("varde"), str(exc))
+                Problem(
+                    varden.file, varden.sheet.name, rec[ROW], "varde", rec.get("varde"), str(exc)
+                )
             )
     varden.frame["varde"] = pd.Series(parsed, index=varden.frame.index, dtype=object)
     return problems

@@ -48,7 +48,9 @@ def write_workbook(
         for i, col in enumerate(sheet.columns, start=1):
             ws.cell(row=1, column=i).font = Font(bold=True)
             wide = col.name.startswith("kalla") or col.name in {"text", "beskrivning", "motivering"}
-            ws.column_dimensions[get_column_letter(i)].width = 60 if wide else max(12, len(col.name) + 4)
+            ws.column_dimensions[get_column_letter(i)].width = (
+                60 if wide else max(12, len(col.name) + 4)
+            )
             if wide:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
