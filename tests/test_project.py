@@ -62,3 +62,13 @@ def test_importing_the_package_does_nothing(settings):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_ruff_lint_is_clean(settings):
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "scripts"],
+        cwd=settings.project_root,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout
