@@ -175,20 +175,43 @@ _WARM: dict = {}
 
 
 def warm_up(settings: Settings) -> None:
-    """Import and prepare everything a report needs, once, before forking children."""
+    """Import and prepare everything a report needs, once, before forking children.
+
+    Besides the imports and the data, this pays the first-use costs a fresh process would
+    otherwise pay in every report: a first shell cell (IPython's magics), a first SVG chart
+    (matplotlib's backends, fonts) and a first HTML export (nbconvert's filters). Only
+    library state is warmed; each report still starts with an empty namespace of its own.
+    """
     if _WARM.get("settings") == settings:
         return
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401
+    import nbformat
     import papermill  # noqa: F401
 
     from . import charts, engine, report  # noqa: F401
     from .model import load_dataset_cached
 
     load_dataset_cached(settings.data_dir)
-    _WARM["exporter"] = html_exporter(settings)
+    exporter = html_exporter(settings)
+    shell = engine.new_shell()
+    shell.run_cell("1 + 1", store_history=False)
+    chart = charts.bar_chart(["a"], {"b": [1.0]}, title="t", xlabel="x", alt="a", caption="c")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={"text/html": str(chart), "text/plain": "x"}
+                )
+            ],
+        )
+    ]
+    notebook_to_html(nb, settings, "uppvärmning", exporter)
+    _WARM["exporter"] = exporter
     _WARM["engine"] = engine.register()
     _WARM["settings"] = settings
 
