@@ -119,6 +119,19 @@ def check_references(loaded: LoadedSheet, column: str, allowed: set, target: str
     return problems
 
 
+NEGATIVE_COUNT = "ett antal kan inte vara negativt"
+SHARE_RANGE = "en andel i procent ska ligga mellan 0 och 100"
+
+
+def quantity_problem(value: float, unit: str) -> str | None:
+    """What is wrong with a number of this unit: counts ≥ 0, shares (%) within 0–100."""
+    if unit in ("antal", *S.COUNT_UNITS) and value < 0:
+        return NEGATIVE_COUNT
+    if unit in ("andel", *S.PERCENT_UNITS) and not 0 <= value <= 100:
+        return SHARE_RANGE
+    return None
+
+
 def check_result_values(loaded: LoadedSheet) -> list[Problem]:
     """Counts cannot be negative, shares lie within 0–100 %, ranges need an upper bound."""
     problems = []
@@ -126,29 +139,10 @@ def check_result_values(loaded: LoadedSheet) -> list[Problem]:
         unit = (rec.get("enhet") or "").lower()
         for col in ("varde", "varde_max"):
             value = rec.get(col)
-            if value is None:
-                continue
-            if unit in S.COUNT_UNITS and value < 0:
+            wrong = None if value is None else quantity_problem(value, unit)
+            if wrong:
                 problems.append(
-                    Problem(
-                        loaded.file,
-                        loaded.sheet.name,
-                        rec[ROW],
-                        col,
-                        value,
-                        "ett antal kan inte vara negativt",
-                    )
-                )
-            if unit in S.PERCENT_UNITS and not 0 <= value <= 100:
-                problems.append(
-                    Problem(
-                        loaded.file,
-                        loaded.sheet.name,
-                        rec[ROW],
-                        col,
-                        value,
-                        "en andel i procent ska ligga mellan 0 och 100",
-                    )
+                    Problem(loaded.file, loaded.sheet.name, rec[ROW], col, value, wrong)
                 )
         if rec.get("kvalifikator") == "intervall" and rec.get("varde_max") is None:
             problems.append(
@@ -227,10 +221,9 @@ def parse_indicator_value(raw: object, unit: str) -> object:
         number = parse_number(raw)
     except _CellError:
         raise ValueError(f"väntade {S.KIND_EXPECTED[S.NUMBER]}") from None
-    if unit == "antal" and number < 0:
-        raise ValueError("ett antal kan inte vara negativt")
-    if unit == "andel" and not 0 <= number <= 100:
-        raise ValueError("en andel i procent ska ligga mellan 0 och 100")
+    wrong = quantity_problem(number, unit)
+    if wrong:
+        raise ValueError(wrong)
     return number
 
 
