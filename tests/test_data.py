@@ -192,7 +192,7 @@ def test_indicator_values_workbook_has_a_row_per_indicator_and_department(datase
 
 OCR_ARTEFACTS = re.compile(
     r"6ver|\bhilsa\b|hélsa|forvaltning|férvaltning|Matbara|drenden|\bMal\b|\boch\b \boch\b|"
-    r"\bpa\b|\bfor\b|\bar\b|\bdr\b|(?<![cC]af)(?<![iI]d)é|\bmal\b|\bsjalv|\bhalsa\b|\bvard\b|\bstod\b|\bokad|\bstodja",
+    r"\bpa\b|\bfor\b|\bar\b|\bdr\b|é(?:lsa|rvalt|rbatt|ljande)|[Ss]ké(?:ne|nes)|\bmal\b|\bsjalv|\bhalsa\b|\bvard\b|\bstod\b|\bokad|\bstodja",
 )
 
 

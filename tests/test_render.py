@@ -198,3 +198,34 @@ def test_catalog_is_cached_and_invalidated(settings, tmp_path, data_copy):
     stored = json.loads((s.cache_dir / "catalog.json").read_text("utf-8"))
     assert stored["stamp"].endswith(cache.package_digest())
     assert load_catalog(s).years[2026].startswith("Mål och indikatorer 2026")
+
+
+def test_no_ocr_artefacts_in_any_rendered_report(rendered_all):
+    from test_data import OCR_ARTEFACTS
+
+    for path in rendered_all.html_dir.rglob("*.html"):
+        page = path.read_text("utf-8")
+        page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", page)  # tags and attributes (incl. embedded charts) out
+        hit = OCR_ARTEFACTS.search(text)
+        assert hit is None, (path.name, text[max(0, hit.start() - 60) : hit.end() + 60])
+
+
+def test_figures_from_the_documents_appear_in_the_right_report(rendered_all):
+    """Spot checks against the source documents, in the department's report for the year."""
+    nbsp = "\u00a0"
+
+    def page(year, dept):
+        return (rendered_all.html_dir / str(year) / f"{dept}.html").read_text("utf-8")
+
+    # ESL (SOF, 2018/2019): "45 deltagare har gått utbildningen"
+    assert "45" in page(2019, "SOF") and "ESL utbildning" in page(2019, "SOF")
+    assert "ESL utbildning" not in page(2019, "AMF")
+    # JPS – IPS (AMF and SOF, 2018): 212 participants, "drygt 23 procent" employed
+    assert f"drygt{nbsp}23{nbsp}%" in page(2018, "AMF")
+    assert "212" in page(2018, "SOF")
+    # Supported employment (AMF, 2018): "Utbildat ca 100 medarbetare"
+    assert f"ca{nbsp}100" in page(2018, "AMF") and "Supported employment" not in page(2018, "VOF")
+    # 2026 school absence targets in SFF's and SOF's reports
+    assert "−2 procentenheter" in page(2026, "SFF")
+    assert f"−20{nbsp}%" in page(2026, "SOF")
