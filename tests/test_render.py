@@ -229,3 +229,22 @@ def test_figures_from_the_documents_appear_in_the_right_report(rendered_all):
     # 2026 school absence targets in SFF's and SOF's reports
     assert "−2 procentenheter" in page(2026, "SFF")
     assert f"−20{nbsp}%" in page(2026, "SOF")
+
+
+def test_invalid_data_stops_render_with_all_problems_and_keeps_earlier_html(
+    settings, tmp_path, data_copy
+):
+    from conftest import edit_cell
+
+    out = tmp_path / "out"
+    args = ["render", "--data-dir", str(data_copy), "--out", str(out), "--department", "VOF"]
+    assert run_cli(*args, "--year", "2019").returncode == 0
+    before = (out / "html" / "2019" / "VOF.html").read_bytes()
+    edit_cell(data_copy / "insatser_2018-2019.xlsx", "resultat", "varde", "många", row=3)
+    edit_cell(data_copy / "2026/mal.xlsx", "teman", "delmal", "12", row=2)
+    proc = run_cli(*args, "--force")
+    assert proc.returncode == 1
+    assert "2 problem i indata" in proc.stderr and "rad 3, kolumn 'varde'" in proc.stderr
+    assert "2026/mal.xlsx, blad 'teman', rad 2, kolumn 'delmal'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (out / "html" / "2019" / "VOF.html").read_bytes() == before
