@@ -151,7 +151,6 @@ class InProcessEngine(Engine):
                 nb_man.cell_complete(cell, index)
         finally:
             sys.stdout, sys.stderr = saved
-            shell.cleanup() if hasattr(shell, "cleanup") else None
         return nb_man.nb
 
 

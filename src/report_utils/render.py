@@ -256,7 +256,6 @@ def write_atomic(path: Path, text: str) -> None:
 
 def run_job(job: Job, settings: Settings) -> Outcome:
     """Execute one report notebook and export it; never raises."""
-    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -285,8 +284,6 @@ def run_job(job: Job, settings: Settings) -> Outcome:
     except Exception as exc:  # any other failure of this report must not stop the batch
         outcome.status = "misslyckades"
         outcome.error = f"{type(exc).__name__}: {exc}"
-    else:
-        _ = nbformat  # executed notebook already written by papermill
     outcome.seconds = time.perf_counter() - started
     return outcome
 
