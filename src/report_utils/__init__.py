@@ -14,10 +14,12 @@ The pipeline, one module per stage::
     charts      one matplotlib style, charts as self-contained SVG figures
     report      the sections a report notebook displays
     explore     filtering and lookup for interactive exploration
+    explore_widgets  the ipywidgets explorer built on ``explore``
     engine      the in-process papermill engine used for batch rendering
     cache       cache keys for incremental rendering
     render      papermill + nbconvert batch rendering and the landing page
     newyear     scaffolding for next year's data
+    workbooks   writing schema-conformant xlsx workbooks
     cli         ``python -m report_utils``
 """
 
