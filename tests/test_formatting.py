@@ -83,3 +83,12 @@ def test_footnotes_number_each_source_once():
     rendered = notes.render()
     assert rendered.count("<li") == 2 and "Citat &lt;1&gt;" in rendered and "Dokumentet" in rendered
     assert F.Footnotes().render().startswith('<p class="empty">')
+
+
+def test_target_in_short_swedish():
+    assert F.target("minska_procent", 20) == f"−20{NB}%"
+    assert F.target("minska_procent", 50) == "halvering"
+    assert F.target("minska_procentenheter", 2) == "−2 procentenheter"
+    assert F.target("minst", 1100) == f"minst 1{NB}100"
+    assert F.target("oka", None) == "ökning"
+    assert F.target("ingen", None) is None and F.target(None, None) is None

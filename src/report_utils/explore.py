@@ -500,21 +500,7 @@ def target_text(rec: dict) -> str:
     """A 2026 indicator's target in words: the text's own wording, else the target type."""
     if not F.is_missing(rec.get("mal_text")):
         return str(rec["mal_text"])
-    kind, value = rec.get("maltyp"), rec.get("malvarde")
-    if F.is_missing(kind) or kind == "ingen":
-        return compare.MAL_SAKNAS
-    words = {
-        "oka": "ökning",
-        "minska": "minskning",
-        "ja": "ja",
-        "minska_procent": f"minskning med {F.percent(value)}",
-        "oka_procent": f"ökning med {F.percent(value)}",
-        "minska_procentenheter": f"minskning med {F.number(value)} procentenheter",
-        "oka_procentenheter": f"ökning med {F.number(value)} procentenheter",
-        "minst": f"minst {F.number(value)}",
-        "hogst": f"högst {F.number(value)}",
-    }
-    return words.get(kind, str(kind))
+    return F.target(rec.get("maltyp"), rec.get("malvarde")) or compare.MAL_SAKNAS
 
 
 def successors_table(succ: pd.DataFrame) -> pd.DataFrame:

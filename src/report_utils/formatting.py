@@ -89,6 +89,29 @@ def value_with_unit(
     return f"{word}{NBSP}{text}" if word else text
 
 
+def target(kind: object, value: object) -> str | None:
+    """A quantitative target in short Swedish: ``−20 %``, ``halvering``, ``minst 1 100``.
+
+    ``None`` when there is no target (``ingen`` or blank).
+    """
+    if is_missing(kind) or kind == "ingen":
+        return None
+    if kind == "minska_procent" and value == 50:
+        return "halvering"
+    words = {
+        "minska_procent": lambda: f"−{percent(value)}",
+        "minska_procentenheter": lambda: f"−{number(value)} procentenheter",
+        "oka_procent": lambda: f"+{percent(value)}",
+        "oka_procentenheter": lambda: f"+{number(value)} procentenheter",
+        "minst": lambda: f"minst {number(value)}",
+        "hogst": lambda: f"högst {number(value)}",
+        "ja": lambda: "ja",
+        "oka": lambda: "ökning",
+        "minska": lambda: "minskning",
+    }
+    return words[kind]() if kind in words else str(kind)
+
+
 def date(value: object) -> str:
     """ISO dates as Swedes write them (2018-10-01); partial dates (2018, 2018-10) as given."""
     if is_missing(value):

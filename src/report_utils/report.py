@@ -409,18 +409,7 @@ class Report:
 
     @staticmethod
     def _target_text(rec: dict) -> str:
-        kind, value = rec.get("maltyp"), rec.get("malvarde")
-        return {
-            "minska_procent": lambda: "halvering" if value == 50 else f"−{F.percent(value)}",
-            "minska_procentenheter": lambda: f"−{F.number(value)} procentenheter",
-            "oka_procent": lambda: f"+{F.percent(value)}",
-            "oka_procentenheter": lambda: f"+{F.number(value)} procentenheter",
-            "minst": lambda: f"minst {F.number(value)}",
-            "hogst": lambda: f"högst {F.number(value)}",
-            "ja": lambda: "ja",
-            "oka": lambda: "ökning",
-            "minska": lambda: "minskning",
-        }.get(kind, lambda: "–")()
+        return F.target(rec.get("maltyp"), rec.get("malvarde")) or "–"
 
     def subgoals(self) -> F.HTML | None:
         if not self.is_goal_year:
