@@ -68,18 +68,25 @@ def key_figures(ds: Dataset, department: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def key_figure_table(ds: Dataset, department: str) -> pd.DataFrame:
-    """Initiative × year of headline figures (None where that year has none)."""
-    frame = key_figures(ds, department)
-    years = ds.historical_years
-    rows = []
-    for iid, group in frame.groupby("insats_id", sort=False):
-        row = {"insats_id": iid, "insats": group["insats"].iloc[0], "matt": group["matt"].iloc[0]}
-        for year in years:
-            hit = group[group["ar"] == year]
-            row[year] = hit.iloc[0].to_dict() if len(hit) else None
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["insats_id", "insats", "matt", *years])
+def key_figure_series(
+    results: pd.DataFrame, names: dict[str, str]
+) -> tuple[list[str], dict[str, list[float | None]]]:
+    """Headline figures of ``results`` as chart input: initiative labels and one series per year.
+
+    Initiatives in order of first appearance; only years with some headline figure. A year
+    in which an initiative reports none is ``None`` ("uppgift saknas"), never 0.
+    """
+    key = results[results["nyckeltal"] == "ja"]
+    ids = list(dict.fromkeys(key["insats_id"]))
+    series: dict[str, list[float | None]] = {}
+    for year in sorted({int(y) for y in key["ar"]}):
+        values = []
+        for iid in ids:
+            hit = key[(key["insats_id"] == iid) & (key["ar"] == year)]
+            value = hit.iloc[0]["varde"] if len(hit) else None
+            values.append(None if value is None or value != value else float(value))
+        series[str(year)] = values
+    return [names.get(i, i) for i in ids], series
 
 
 def without_measurable_goals(initiatives: pd.DataFrame) -> pd.DataFrame:

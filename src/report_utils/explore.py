@@ -259,24 +259,9 @@ def filter_results(
 def key_figures(ds: Dataset, results: pd.DataFrame) -> tuple[list[str], dict[str, list]]:
     """Headline figures (nyckeltal) of ``results`` for a bar chart: labels and one series per year.
 
-    A year in which an initiative reports no headline figure is ``None`` (the chart says
-    "uppgift saknas"), never 0. Years without any figure are left out.
+    See :func:`report_utils.compare.key_figure_series` (missing is ``None``, never 0).
     """
-    key = results[results["nyckeltal"] == "ja"]
-    if key.empty:
-        return [], {}
-    names = _names(ds)
-    ids = list(dict.fromkeys(key["insats_id"]))
-    years = sorted({int(y) for y in key["ar"]})
-    series: dict[str, list] = {}
-    for y in years:
-        values = []
-        for iid in ids:
-            hit = key[(key["insats_id"] == iid) & (key["ar"] == y)]
-            value = hit.iloc[0]["varde"] if len(hit) else None
-            values.append(None if F.is_missing(value) else float(value))
-        series[str(y)] = values
-    return [names.get(i, i) for i in ids], series
+    return compare.key_figure_series(results, _names(ds))
 
 
 # -- one initiative -------------------------------------------------------------------------------

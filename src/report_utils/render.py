@@ -16,6 +16,7 @@ failing cell and error, its executed notebook is kept, and its previous HTML sta
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import pickle
@@ -233,7 +234,13 @@ def html_exporter(settings: Settings):
 
 
 def _css(settings: Settings) -> str:
-    return (settings.template_dir / "rapport" / "static" / "report.css").read_text("utf-8")
+    return _read_text(settings.template_dir / "rapport" / "static" / "report.css")
+
+
+@functools.lru_cache(maxsize=4)
+def _read_text(path: Path) -> str:
+    """A package file, read once per process (the warm-up reads it before forking)."""
+    return path.read_text("utf-8")
 
 
 def notebook_to_html(nb, settings: Settings, title: str, exporter=None) -> str:

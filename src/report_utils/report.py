@@ -264,10 +264,13 @@ class Report:
     def results_chart(self) -> F.HTML | None:
         if self.is_goal_year:
             return None
-        table = compare.key_figure_table(self.data, self.department)
-        years = self.data.historical_years
-        table = table[table[self.year].notna()] if len(table) else table
-        if table.empty:
+        figures = compare.key_figures(self.data, self.department)
+        this_year = figures.loc[figures["ar"] == self.year, "insats_id"]
+        names = dict(zip(self.data.insatser["insats_id"], self.data.insatser["namn"], strict=True))
+        labels, series = compare.key_figure_series(
+            figures[figures["insats_id"].isin(this_year)], names
+        )
+        if not labels:
             return F.HTML(
                 _h(2, "Nådda och utbildade personer", "diagram")
                 + F.tag(
@@ -276,14 +279,7 @@ class Report:
                     class_="empty",
                 )
             )
-        both = [y for y in years if table[y].notna().any()]
-        series = {
-            str(y): [
-                rec.get(y)["varde"] if rec.get(y) else None for rec in table.to_dict("records")
-            ]
-            for y in both
-        }
-        labels = list(table["insats"])
+        both = list(series)
         alt = "Stapeldiagram: " + "; ".join(
             f"{lab}: "
             + ", ".join(
