@@ -1,11 +1,20 @@
 """The domain logic of a report: department slices, 2018–2019 baselines beside 2026 goals,
 coverage of the national sub-goals, and goal attainment from reported indicator values.
 
-Rule for departments: a row names its responsible departments in ``ansvariga``; a blank
-means *gemensam* (shared by all four). ``ALLA`` (the city-wide overview) includes every row.
+Rules for departments:
+
+* 2018–2019: responsibility is per initiative × year (sheet ``ansvar``, see
+  :func:`responsibility`); a department's report for a year shows only what it was
+  responsible for that year. An initiative the text attributes to no department appears only
+  in the city-wide overview.
+* goal years: a row names its responsible departments in ``ansvariga``; a blank means
+  *gemensam* (shared by all four).
+* ``ALLA`` (the city-wide overview) includes every row.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -29,26 +38,73 @@ def _applies(cell, department: str) -> bool:
 
 
 # -- 2018–2019 --------------------------------------------------------------------------------
-def initiative_departments(ds: Dataset) -> pd.Series:
-    """Each initiative's departments; a sub-project with none inherits its parent's."""
-    own = dict(zip(ds.insatser["insats_id"], ds.insatser["ansvariga"], strict=True))
-    parents = dict(zip(ds.insatser["insats_id"], ds.insatser["overordnad_insats"], strict=True))
-    out = {}
-    for iid, cell in own.items():
-        parent = parents.get(iid)
-        out[iid] = cell or (own.get(parent) if parent else None)
-    return pd.Series(out, dtype=object)
+def responsibility(ds: Dataset) -> pd.DataFrame:
+    """Responsible departments per initiative × year it ran, as the text gives them.
+
+    A row of the sheet ``ansvar`` gives them for that initiative and year; a sub-project
+    without a row for a year inherits its parent's departments that year (``arvd``). No
+    departments (``None``) means the text names none: the initiative belongs to no single
+    department's report, only to the city-wide overview.
+    """
+    own = {(r["insats_id"], r["ar"]): r for r in ds.ansvar.to_dict("records")}
+    rows = []
+    for rec in ds.insatser.to_dict("records"):
+        iid, parent = rec["insats_id"], rec["overordnad_insats"]
+        for year in sorted(rec["ar"] or ()):
+            row = own.get((iid, year))
+            if row is not None:
+                depts, inherited = row["ansvariga"], False
+            elif parent:
+                depts, inherited = (own.get((parent, year)) or {}).get("ansvariga"), True
+            else:
+                depts, inherited = None, False
+            status = (row or {}).get("status") or rec["status"]
+            rows.append(
+                {
+                    "insats_id": iid,
+                    "ar": year,
+                    "ansvariga": depts,
+                    "arvd": inherited,
+                    "status": status,
+                }
+            )
+    columns = ["insats_id", "ar", "ansvariga", "arvd", "status"]
+    return pd.DataFrame(rows, columns=columns).astype(object)
+
+
+def responsible_pairs(ds: Dataset, department: str) -> set[tuple[str, int]]:
+    """(initiative, year) pairs the department was responsible for (``ALLA``: every pair)."""
+    resp = responsibility(ds)
+    return {
+        (r["insats_id"], r["ar"])
+        for r in resp.to_dict("records")
+        if department == S.DEPARTMENT_ALL or (r["ansvariga"] and department in r["ansvariga"])
+    }
 
 
 def initiatives_for(ds: Dataset, department: str, year: int | None = None) -> pd.DataFrame:
-    """The department's initiatives (and sub-projects) active in ``year`` (or any year)."""
-    depts = initiative_departments(ds)
-    frame = ds.insatser.copy()
-    frame["avdelningar"] = frame["insats_id"].map(depts)
-    mask = frame["avdelningar"].map(lambda c: _applies(c, department))
+    """The initiatives (and sub-projects) the department was responsible for in ``year``.
+
+    With ``year=None``: those it was responsible for in any year. ``avdelningar`` holds the
+    departments responsible that year (with ``year=None``: in any year); ``ALLA`` includes
+    every initiative active in the year, also those the text attributes to no department. With
+    a year, ``status`` is the outcome that year.
+    """
+    resp = responsibility(ds)
     if year is not None:
-        mask &= frame["ar"].map(lambda c: bool(c) and year in c)
-    return frame[mask].reset_index(drop=True)
+        resp = resp[resp["ar"] == year]
+    pairs = responsible_pairs(ds, department)
+    mine = {iid for iid, y in pairs if year is None or y == year}
+    depts: dict[str, set] = {}
+    for rec in resp.to_dict("records"):
+        depts.setdefault(rec["insats_id"], set()).update(rec["ansvariga"] or ())
+    frame = ds.insatser[ds.insatser["insats_id"].isin(mine & set(resp["insats_id"]))].copy()
+    frame["avdelningar"] = frame["insats_id"].map(lambda i: tuple(sorted(depts.get(i, ()))) or None)
+    if year is not None:  # the outcome that year (e.g. pågår the first year, genomförd the next)
+        frame["status"] = frame["insats_id"].map(
+            dict(zip(resp["insats_id"], resp["status"], strict=True))
+        )
+    return frame.reset_index(drop=True)
 
 
 def results_for(ds: Dataset, initiative_ids, year: int | None = None) -> pd.DataFrame:
@@ -58,35 +114,78 @@ def results_for(ds: Dataset, initiative_ids, year: int | None = None) -> pd.Data
     return frame.reset_index(drop=True)
 
 
+def is_key_figure(rec) -> bool:
+    """A headline figure: marked ``nyckeltal`` and achieved in its year (never a plan,
+    a cumulative total or context)."""
+    return rec["nyckeltal"] == "ja" and rec["slag"] == S.UPPNATT
+
+
 def key_figures(ds: Dataset, department: str) -> pd.DataFrame:
-    """Headline figures (people reached or trained) per initiative and year."""
-    ids = initiatives_for(ds, department)["insats_id"]
-    frame = results_for(ds, ids)
-    frame = frame[frame["nyckeltal"] == "ja"]
-    names = dict(zip(ds.insatser["insats_id"], ds.insatser["namn"], strict=True))
-    frame = frame.assign(insats=frame["insats_id"].map(names))
+    """Headline figures (people reached or trained) of the years the department was
+    responsible for each initiative, with the initiative's name as ``insats``."""
+    pairs = responsible_pairs(ds, department)
+    frame = ds.resultat
+    mask = frame.apply(
+        lambda r: is_key_figure(r) and (r["insats_id"], r["ar"]) in pairs, axis=1
+    ).astype(bool)
+    frame = frame[mask] if len(frame) else frame
+    frame = frame.assign(insats=frame["insats_id"].map(initiative_labels(ds)))
     return frame.reset_index(drop=True)
 
 
-def key_figure_series(
-    results: pd.DataFrame, names: dict[str, str]
-) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Headline figures of ``results`` as chart input: initiative labels and one series per year.
+def initiative_labels(ds: Dataset) -> dict[str, str]:
+    """Each initiative's name; a sub-project's name says its parent ("P-SHOUT: Starka tjejer")."""
+    names = dict(zip(ds.insatser["insats_id"], ds.insatser["namn"], strict=True))
+    parents = dict(zip(ds.insatser["insats_id"], ds.insatser["overordnad_insats"], strict=True))
+    return {
+        iid: f"{names[parents[iid]]}: {name}" if parents.get(iid) in names else name
+        for iid, name in names.items()
+    }
 
-    Initiatives in order of first appearance; only years with some headline figure. A year
-    in which an initiative reports none is ``None`` ("uppgift saknas"), never 0.
+
+@dataclass
+class KeyFigureSeries:
+    """Headline figures as chart input: one label per initiative, one series per year.
+
+    ``values[year][i]`` is ``None`` where initiative ``i`` ran that year but reported no
+    headline figure ("uppgift saknas", never 0); ``ran[year][i]`` is False where it did not
+    run (or the department was not responsible) that year: nothing is drawn there.
     """
-    key = results[results["nyckeltal"] == "ja"]
+
+    ids: list[str]
+    labels: list[str]
+    years: list[int]
+    values: dict[int, list[float | None]]
+    qualifiers: dict[int, list[str | None]]
+    ran: dict[int, list[bool]]
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+
+def key_figure_series(
+    figures: pd.DataFrame, labels: dict[str, str], active: set[tuple[str, int]] | None = None
+) -> KeyFigureSeries:
+    """Headline figures of ``figures`` (rows of ``resultat``) as :class:`KeyFigureSeries`.
+
+    Initiatives in order of first appearance; years with some headline figure. ``active``:
+    the (initiative, year) pairs that ran (default: those with a figure).
+    """
+    key = figures[figures.apply(is_key_figure, axis=1).astype(bool)] if len(figures) else figures
     ids = list(dict.fromkeys(key["insats_id"]))
-    series: dict[str, list[float | None]] = {}
-    for year in sorted({int(y) for y in key["ar"]}):
-        values = []
+    years = sorted({int(y) for y in key["ar"]})
+    by_pair = {(r["insats_id"], int(r["ar"])): r for r in key.to_dict("records")}
+    active = active if active is not None else set(by_pair)
+    values, qualifiers, ran = {}, {}, {}
+    for year in years:
+        values[year], qualifiers[year], ran[year] = [], [], []
         for iid in ids:
-            hit = key[(key["insats_id"] == iid) & (key["ar"] == year)]
-            value = hit.iloc[0]["varde"] if len(hit) else None
-            values.append(None if value is None or value != value else float(value))
-        series[str(year)] = values
-    return [names.get(i, i) for i in ids], series
+            rec = by_pair.get((iid, year))
+            value = None if rec is None or rec["varde"] is None else float(rec["varde"])
+            values[year].append(value)
+            qualifiers[year].append(rec["kvalifikator"] if rec is not None else None)
+            ran[year].append(rec is not None or (iid, year) in active)
+    return KeyFigureSeries(ids, [labels.get(i, i) for i in ids], years, values, qualifiers, ran)
 
 
 def without_measurable_goals(initiatives: pd.DataFrame) -> pd.DataFrame:
@@ -196,54 +295,116 @@ def department_subgoal_matrix(ds: Dataset, goal: GoalYear) -> pd.DataFrame:
 
 
 # -- the comparison -------------------------------------------------------------------------------
-def crosswalk_for(ds: Dataset, department: str, year: int | None = None) -> pd.DataFrame:
+
+
+GOAL_COLUMNS = (
+    "tema",
+    "indikator",
+    "indikator_ansvariga",
+    "horisont",
+    "enhet",
+    "mal_text",
+    "maltyp",
+    "malvarde",
+)
+
+
+def goal_side(goal: GoalYear | None, tema_id, indikator_id) -> dict:
+    """The goal year's theme name and the indicator's text, departments and target for one
+    crosswalk row (``None`` where the row names none or the year lacks it)."""
+    themes = goal.teman.set_index("tema_id") if goal is not None else pd.DataFrame()
+    ind = goal.indikatorer.set_index("indikator_id") if goal is not None else pd.DataFrame()
+    has_ind = bool(indikator_id) and indikator_id in ind.index
+
+    def get(col):
+        return ind.at[indikator_id, col] if has_ind else None
+
+    return {
+        "tema": themes.at[tema_id, "namn"] if tema_id and tema_id in themes.index else None,
+        "indikator": get("text"),
+        "indikator_ansvariga": get("ansvariga"),
+        "horisont": get("horisont"),
+        "enhet": get("enhet"),
+        "mal_text": get("mal_text"),
+        "maltyp": get("maltyp"),
+        "malvarde": get("malvarde"),
+    }
+
+
+CROSSWALK_COLUMNS = (
+    *S.KOPPLING.sheet("koppling").column_names,
+    "insats",
+    "baslinje",
+    "baslinje_saknas",
+    *GOAL_COLUMNS,
+)
+
+
+def crosswalk_for(ds: Dataset, department: str, goal_year: int | None = None) -> pd.DataFrame:
     """Crosswalk rows that concern the department, joined with names, baselines and targets.
 
-    A row concerns a department if the initiative is the department's, or if the 2026
-    indicator it points to is. For a 2018–2019 year, only that year's initiatives.
+    Themes and indicators come from ``goal_year`` (default: the latest goal year in ``ds``);
+    rows pointing to a theme that year does not have are left out. A row concerns a
+    department if it was responsible for the initiative in some year, or if the linked
+    indicator names it. ``baslinje`` holds the initiative's headline figures of the years
+    the department was responsible for it (``ALLA``: all years); where there are none,
+    ``baslinje_saknas`` says why in words.
     """
-    goal = ds.goals.get(ds.latest_goal_year) if ds.goals else None
-    inits = initiatives_for(ds, department, year if year in ds.historical_years else None)
-    init_ids = set(inits["insats_id"])
+    goal_year = goal_year if goal_year is not None else ds.latest_goal_year
+    goal = ds.goals.get(goal_year)
     ind = goal.indikatorer.set_index("indikator_id") if goal is not None else pd.DataFrame()
     themes = goal.teman.set_index("tema_id") if goal is not None else pd.DataFrame()
-    names = dict(zip(ds.insatser["insats_id"], ds.insatser["namn"], strict=True))
-    kf = key_figures(ds, S.DEPARTMENT_ALL)
+    labels = initiative_labels(ds)
+    resp = responsibility(ds)
+    mine_pairs = responsible_pairs(ds, department)
+    mine = {iid for iid, _y in mine_pairs}
+    figures = key_figures(ds, S.DEPARTMENT_ALL)
     rows = []
     for rec in ds.koppling.to_dict("records"):
         iid, tid, kid = rec["insats_id"], rec["tema_id"], rec["indikator_id"]
+        if tid and tid not in themes.index:
+            continue  # a theme of another goal year
         ind_depts = ind.at[kid, "ansvariga"] if kid in ind.index else None
-        mine = iid in init_ids or (
-            kid in ind.index
-            and department != S.DEPARTMENT_ALL
-            and involves(ind_depts, department)
-            and year not in ds.historical_years
-        )
-        if not mine:
+        if not (
+            iid in mine
+            or (
+                department != S.DEPARTMENT_ALL
+                and kid in ind.index
+                and involves(ind_depts, department)
+            )
+        ):
             continue
-        baseline = kf[kf["insats_id"] == iid].sort_values("ar").to_dict("records")
+        own = figures[figures["insats_id"] == iid]
+        baseline = [
+            b for b in own.sort_values("ar").to_dict("records") if (iid, b["ar"]) in mine_pairs
+        ]
         rows.append(
             {
                 **rec,
-                "insats": names.get(iid, iid),
+                "insats": labels.get(iid, iid),
                 "baslinje": baseline,
-                "tema": themes.at[tid, "namn"] if tid in themes.index else None,
-                "indikator": ind.at[kid, "text"] if kid in ind.index else None,
-                "mal_text": ind.at[kid, "mal_text"] if kid in ind.index else None,
-                "maltyp": ind.at[kid, "maltyp"] if kid in ind.index else None,
+                "baslinje_saknas": None
+                if baseline
+                else _why_no_baseline(ds, iid, department, own, resp),
+                **goal_side(goal, tid, kid),
             }
         )
-    cols = [
-        *S.KOPPLING.sheet("koppling").column_names,
-        "insats",
-        "baslinje",
-        "tema",
-        "indikator",
-        "mal_text",
-        "maltyp",
-    ]
-    frame = pd.DataFrame(rows, columns=cols).astype(object)
+    frame = pd.DataFrame(rows, columns=list(CROSSWALK_COLUMNS)).astype(object)
     return frame.where(frame.notna(), None)  # blank stays None, never NaN
+
+
+def _why_no_baseline(ds: Dataset, iid: str, department: str, own, resp) -> str:
+    """Why a crosswalk row has no 2018–2019 figure, in words a reader understands."""
+    if len(own) and department != S.DEPARTMENT_ALL:
+        who = sorted(
+            {d for cell in resp.loc[resp["insats_id"] == iid, "ansvariga"] for d in (cell or ())}
+        )
+        by = f" (ansvariga: {', '.join(who)})" if who else ""
+        return f"förvaltningen var inte ansvarig för insatsen 2018–2019{by}"
+    results = ds.resultat[ds.resultat["insats_id"] == iid]
+    if len(results):
+        return "insatsen redovisade ingen siffra för nådda eller utbildade personer"
+    return "insatsen redovisade inga siffror"
 
 
 def ended_without_successor(crosswalk: pd.DataFrame) -> pd.DataFrame:
@@ -257,8 +418,13 @@ def ended_without_successor(crosswalk: pd.DataFrame) -> pd.DataFrame:
     return crosswalk[mask].drop_duplicates("insats_id").reset_index(drop=True)
 
 
+CONTINUES = ("fortsätter", "ny form")
+
+
 def themes_without_precursor(ds: Dataset, goal: GoalYear, department: str) -> pd.DataFrame:
-    linked = set(ds.koppling["tema_id"].dropna())
+    """The department's themes that continue no 2018–2019 initiative."""
+    kop = ds.koppling
+    linked = set(kop.loc[kop["relation"].isin(CONTINUES), "tema_id"].dropna())
     themes = themes_for(goal, department)
     return themes[~themes["tema_id"].isin(linked)].reset_index(drop=True)
 
@@ -277,15 +443,16 @@ def assess(maltyp: str | None, target: float | None, value, baseline) -> str:
     """Goal attainment of one reported value.
 
     ``baseline`` is the comparison value (jämförelsevärde, or last year's value) that
-    relative targets are measured from. Without a value: *ej rapporterat*; without a
-    target: *mål saknas*; a relative target without a baseline cannot be judged and is
-    *ej rapporterat* (the report says which value is missing).
+    relative targets are measured from. Without a target: *mål saknas* (whether or not a
+    value is reported); with a target but no value: *ej rapporterat*; a relative target
+    without a baseline cannot be judged and is *ej rapporterat* (the report says which
+    value is missing).
     """
-    if value is None:
-        return EJ_RAPPORTERAT
     maltyp = maltyp or "ingen"
     if maltyp == "ingen":
         return MAL_SAKNAS
+    if value is None:
+        return EJ_RAPPORTERAT
     if maltyp == "ja":
         return UPPNATT if str(value).lower() == "ja" else EJ_UPPNATT
     if not isinstance(value, int | float):
@@ -322,7 +489,7 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
     indicators = indicators_for(goal, department)
     values = goal.varden
     by_key = {(r["indikator_id"], r["forvaltning"]): r for r in values.to_dict("records")}
-    baselines = crosswalk_for(ds, S.DEPARTMENT_ALL)
+    baselines = crosswalk_for(ds, S.DEPARTMENT_ALL, year)
     rows = []
     for ind in indicators.to_dict("records"):
         depts = list(ind["ansvariga"] or ds.departments)
@@ -345,6 +512,7 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
                     "horisont": ind["horisont"],
                     "enhet": ind["enhet"],
                     "forvaltning": dept,
+                    "gemensam": not ind["ansvariga"],
                     "varde": value,
                     "jamforelsevarde": base,
                     "jamforelsear": base_year,
@@ -365,6 +533,7 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
             "horisont",
             "enhet",
             "forvaltning",
+            "gemensam",
             "varde",
             "jamforelsevarde",
             "jamforelsear",

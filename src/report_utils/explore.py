@@ -198,7 +198,9 @@ def filter_initiatives(
     focus_area, department, year = _normalise_filters(ds, focus_area, department, year)
     frame = compare.initiatives_for(ds, department or S.DEPARTMENT_ALL, year)
     names = _names(ds)
-    frame["arvda_avdelningar"] = frame["ansvariga"].map(_blank) & frame["avdelningar"].map(
+    resp = compare.responsibility(ds)
+    inherited = set(resp.loc[resp["arvd"].astype(bool), "insats_id"])
+    frame["arvda_avdelningar"] = frame["insats_id"].isin(inherited) & frame["avdelningar"].map(
         lambda c: not _blank(c)
     )
     frame["fokusomrade_namn"] = frame["fokusomrade"].map(_focus_names(ds))
@@ -261,7 +263,8 @@ def key_figures(ds: Dataset, results: pd.DataFrame) -> tuple[list[str], dict[str
 
     See :func:`report_utils.compare.key_figure_series` (missing is ``None``, never 0).
     """
-    return compare.key_figure_series(results, _names(ds))
+    series = compare.key_figure_series(results, compare.initiative_labels(ds))
+    return series.labels, {str(y): v for y, v in series.values.items()}
 
 
 # -- one initiative -------------------------------------------------------------------------------
@@ -280,15 +283,10 @@ def successors(ds: Dataset, insats_id: str) -> pd.DataFrame:
             rows, via = ds.koppling[ds.koppling["insats_id"] == parent], parent
     year = ds.latest_goal_year
     goal = ds.goals.get(year) if year is not None else None
-    themes = goal.teman.set_index("tema_id") if goal is not None else pd.DataFrame()
-    ind = goal.indikatorer.set_index("indikator_id") if goal is not None else pd.DataFrame()
-
-    def get(frame: pd.DataFrame, key, col):
-        return frame.at[key, col] if not F.is_missing(key) and key in frame.index else None
-
     out = []
     for rec in rows.to_dict("records"):
         tid, kid = rec["tema_id"], rec["indikator_id"]
+        side = compare.goal_side(goal, tid, kid)
         out.append(
             {
                 "koppling_id": rec["koppling_id"],
@@ -296,14 +294,14 @@ def successors(ds: Dataset, insats_id: str) -> pd.DataFrame:
                 "via": via,
                 "relation": rec["relation"],
                 "tema_id": tid,
-                "tema": get(themes, tid, "namn"),
+                "tema": side["tema"],
                 "indikator_id": kid,
-                "indikator": get(ind, kid, "text"),
-                "horisont": get(ind, kid, "horisont"),
-                "enhet": get(ind, kid, "enhet"),
-                "maltyp": get(ind, kid, "maltyp"),
-                "malvarde": get(ind, kid, "malvarde"),
-                "mal_text": get(ind, kid, "mal_text"),
+                "indikator": side["indikator"],
+                "horisont": side["horisont"],
+                "enhet": side["enhet"],
+                "maltyp": side["maltyp"],
+                "malvarde": side["malvarde"],
+                "mal_text": side["mal_text"],
                 "malar": year,
                 "motivering": rec["motivering"],
                 "kalla_citat_2018": rec["kalla_citat_2018"],

@@ -26,6 +26,11 @@ SINGULAR = {
     "veckor": "vecka",
     "månader": "månad",
     "tillfällen": "tillfälle",
+    "gånger": "gång",
+    "minuter": "minut",
+    "elever": "elev",
+    "medarbetare": "medarbetare",
+    "högskolepoäng": "högskolepoäng",
 }
 QUALIFIER_WORDS = {"ca": "ca", "drygt": "drygt", "över": "över", "under": "under", "minst": "minst"}
 
@@ -72,21 +77,31 @@ def signed(value: object, decimals: int = 1) -> str:
 def value_with_unit(
     value: object, unit: str | None = None, qualifier: str | None = None, value_max: object = None
 ) -> str:
-    """A curated figure as a reader should see it: ``ca 1 100``, ``drygt 23 %``, ``80–100 %``."""
+    """A curated figure as a reader should see it: ``ca 1 100``, ``drygt 23 %``, ``80–100 %``,
+    ``15–45 minuter``, ``1 gång per månad``. A count (``antal``) shows no unit."""
     if is_missing(value):
         return MISSING
     unit = (unit or "").strip()
-    fmt = percent if unit == "procent" else number
-    text = fmt(value)
-    if not is_missing(value_max):
-        low = number(value)
-        text = f"{low}–{fmt(value_max)}"
-    elif unit and unit not in ("antal", "procent"):
-        if float(value) == 1:
-            unit = SINGULAR.get(unit, unit)
-        text = f"{text}{NBSP}{unit}"
+    ranged = not is_missing(value_max)
+    if unit == "ordningstal":  # "den andra filmen": an ordinal, not a count
+        return ordinal(value)
+    if unit == "procent":
+        text = f"{number(value)}–{percent(value_max)}" if ranged else percent(value)
+    else:
+        text = f"{number(value)}–{number(value_max)}" if ranged else number(value)
+        if unit and unit != "antal":
+            if not ranged and float(value) == 1:
+                first, _, rest = unit.partition(" ")
+                unit = " ".join(p for p in (SINGULAR.get(first, first), rest) if p)
+            text = f"{text}{NBSP}{unit}"
     word = QUALIFIER_WORDS.get((qualifier or "").strip())
     return f"{word}{NBSP}{text}" if word else text
+
+
+def ordinal(value: object) -> str:
+    """A Swedish ordinal in digits: ``1:a``, ``2:a``, ``3:e``, ``11:e``, ``21:a``."""
+    n = int(float(value))
+    return f"{n}:{'a' if n % 10 in (1, 2) and n % 100 not in (11, 12) else 'e'}"
 
 
 def target(kind: object, value: object) -> str | None:
@@ -132,6 +147,19 @@ def period(start: object, end: object, text: object = None) -> str:
     return f"{date(start) if not is_missing(start) else '…'} – {date(end) if not is_missing(end) else '…'}"
 
 
+def plural(n: object, one: str, many: str) -> str:
+    """``1 insats``, ``3 insatser``: the number in Swedish format and the word that fits it."""
+    return f"{number(n, 0)}{NBSP}{one if n == 1 else many}"
+
+
+def lower_first(text: str) -> str:
+    """``Elever som gått kursen`` → ``elever som gått kursen``; an abbreviation stays as it is
+    (``MHFA-instruktörer``)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def join_list(items: Iterable[object], last: str = "och") -> str:
     """``SOF, VOF och AMF``."""
     items = [str(i) for i in items if not is_missing(i)]
@@ -157,6 +185,9 @@ class HTML:
         self.plain = plain or "(se HTML-versionen)"
 
     def _repr_html_(self) -> str:
+        return self.markup
+
+    def __html__(self) -> str:  # Jinja2/MarkupSafe: trusted markup, not escaped again
         return self.markup
 
     def __repr__(self) -> str:  # what a text-only frontend shows

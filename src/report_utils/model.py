@@ -49,7 +49,9 @@ class Dataset:
     fokusomraden: pd.DataFrame
     delmal: pd.DataFrame
     dokument: pd.DataFrame
+    forkortningar: pd.DataFrame  # abbreviations a report explains in its glossary
     insatser: pd.DataFrame
+    ansvar: pd.DataFrame  # responsible departments per initiative × year
     resultat: pd.DataFrame
     koppling: pd.DataFrame
     goals: dict[int, GoalYear] = field(default_factory=dict)
@@ -167,10 +169,16 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
     check_refs(ins)
     if "resultat" in ins:
         problems.extend(V.check_result_values(ins["resultat"]))
+    if "insatser" in ins:
+        if "ansvar" in ins:
+            problems.extend(V.check_responsibility(ins["ansvar"], ins["insatser"]))
+        if "resultat" in ins:
+            problems.extend(V.check_result_kinds(ins["resultat"], ins["insatser"]))
 
     goals: dict[int, GoalYear] = {}
     all_themes: set = set()
     all_indicators: set = set()
+    theme_of: dict[str, str] = {}
     for year in discover_goal_years(data_dir):
         mal = read(S.MAL, year)
         themes = _ids(_frame(mal, S.MAL.sheet("teman")), "tema_id")
@@ -190,6 +198,10 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
             problems.extend(V.check_theme_indicator_status(mal["teman"], mal["indikatorer"]))
         if "indikatorer" in mal:
             problems.extend(V.check_targets(mal["indikatorer"]))
+            problems.extend(V.check_yes_no_targets(mal["indikatorer"]))
+            theme_of.update(
+                zip(indicators_frame["indikator_id"], indicators_frame["tema_id"], strict=True)
+            )
         values_path = workbook_path(data_dir, S.INDIKATORVARDEN, year)
         values = read(S.INDIKATORVARDEN, year) if values_path.exists() else {}
         check_refs(values, local)
@@ -216,6 +228,7 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
                 sheet, "indikator_id", all_indicators, "bladet 'indikatorer' i något års mal.xlsx"
             )
         )
+        problems.extend(V.check_crosswalk_evidence(sheet, theme_of))
 
     dataset = Dataset(
         data_dir=data_dir,
@@ -223,7 +236,9 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
         fokusomraden=_frame(ref, S.REFERENS.sheet("fokusomraden")),
         delmal=_frame(ref, S.REFERENS.sheet("delmal")),
         dokument=_frame(ref, S.REFERENS.sheet("dokument")),
+        forkortningar=_frame(ref, S.REFERENS.sheet("forkortningar")),
         insatser=_frame(ins, S.INSATSER.sheet("insatser")),
+        ansvar=_frame(ins, S.INSATSER.sheet("ansvar")),
         resultat=_frame(ins, S.INSATSER.sheet("resultat")),
         koppling=_frame(kop, S.KOPPLING.sheet("koppling")),
         goals=goals,

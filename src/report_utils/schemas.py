@@ -107,6 +107,12 @@ MATT_TYPER = (
     "ovrigt",
 )
 KVALIFIKATORER = ("exakt", "ca", "drygt", "över", "under", "minst", "intervall")
+#: what kind of figure a result is (only ``uppnått`` figures are results of the year)
+UPPNATT = "uppnått"  # achieved in the year the row gives
+PLANERAT = "planerat"  # a plan or target ("ska nå 360 personal")
+SAMMANLAGT = "sammanlagt"  # cumulative over a longer period (``period`` says which, e.g. 2012–2018)
+BAKGRUND = "bakgrund"  # context: the size of a team, an ordinal, the length of a programme …
+RESULTATSLAG = (UPPNATT, PLANERAT, SAMMANLAGT, BAKGRUND)
 INDIKATOR_ENHETER = ("antal", "andel", "ja-nej", "text")
 MALTYPER = (
     "ingen",
@@ -177,6 +183,15 @@ REFERENS = Workbook(
             ),
             doc="Källdokumenten som all data är hämtad ur.",
         ),
+        Sheet(
+            "forkortningar",
+            (
+                Column("forkortning", doc="Förkortningen som den skrivs, t.ex. MHFA.", unique=True),
+                Column("betydelse", doc="Vad den står för, på svenska."),
+                Column("kalla", doc="Var förklaringen kommer ifrån."),
+            ),
+            doc="Förkortningar som rapporterna förklarar i en ordlista (bara de som används).",
+        ),
     ),
 )
 
@@ -200,13 +215,10 @@ INSATSER = Workbook(
                 Column("fokusomrade", INT, "Fokusområde 1–5.", ref=Ref("fokusomraden", "nr")),
                 Column("ar", INTLIST, "År som insatsen gäller, t.ex. '2018, 2019'.", min=2000),
                 Column(
-                    "ansvariga",
-                    CODES,
-                    "Ansvariga förvaltningar (koder).",
+                    "partner",
+                    doc="Samarbetspartner som texten räknar upp, i textens ordning (';' mellan).",
                     required=False,
-                    ref=Ref("forvaltningar", "kod"),
                 ),
-                Column("partner", doc="Samarbetspartner utanför staden.", required=False),
                 Column("malgrupp", doc="Målgrupp.", required=False),
                 Column("period_start", DATE, "Periodens början.", required=False),
                 Column("period_slut", DATE, "Periodens slut.", required=False),
@@ -228,6 +240,40 @@ INSATSER = Workbook(
             source="stimulans-2018-2019",
         ),
         Sheet(
+            "ansvar",
+            (
+                Column("insats_id", ID, "Insatsen.", ref=Ref("insatser", "insats_id")),
+                Column("ar", INT, "Året ansvaret gäller.", min=2000, max=2100),
+                Column(
+                    "ansvariga",
+                    CODES,
+                    "Förvaltningar som texten anger som ansvariga det året (koder). Tomt = "
+                    "texten pekar inte ut någon förvaltning: insatsen visas då bara i översikten.",
+                    required=False,
+                    ref=Ref("forvaltningar", "kod"),
+                ),
+                Column(
+                    "ansvariga_i_texten",
+                    doc="De ansvariga som texten anger dem, även enheter och partner.",
+                    required=False,
+                ),
+                Column(
+                    "status",
+                    ENUM,
+                    "Utfallet det året, där det skiljer sig från insatsens (t.ex. pågår det "
+                    "första året, genomförd det andra). Tomt = insatsens status.",
+                    required=False,
+                    choices=STATUS_2018,
+                ),
+                _AVSNITT,
+                _CITAT_2018,
+            ),
+            doc="Ansvariga förvaltningar per insats och år, som texten anger dem. En huvudinsats "
+            "har en rad för varje år den pågick; ett delprojekt utan egen rad ett år ärver "
+            "huvudinsatsens ansvariga det året.",
+            source="stimulans-2018-2019",
+        ),
+        Sheet(
             "resultat",
             (
                 Column("resultat_id", ID, "Resultatradens kod.", unique=True),
@@ -235,6 +281,14 @@ INSATSER = Workbook(
                 Column("ar", INT, "Året resultatet gäller.", min=2000, max=2100),
                 Column("matt", doc="Vad som mäts."),
                 Column("matt_typ", ENUM, "Typ av mått.", choices=MATT_TYPER),
+                Column(
+                    "slag",
+                    ENUM,
+                    "Vad siffran är: uppnått under året, planerat (en plan eller ett mål), "
+                    "sammanlagt över en längre period (ange perioden i 'period') eller bakgrund "
+                    "(t.ex. en grupps storlek, ett ordningstal).",
+                    choices=RESULTATSLAG,
+                ),
                 Column("dimension", doc="Uppdelning (kön, ålder, månad …).", required=False),
                 Column("kategori", doc="Uppdelningens värde.", required=False),
                 Column(
@@ -253,7 +307,11 @@ INSATSER = Workbook(
                     choices=KVALIFIKATORER,
                 ),
                 Column(
-                    "nyckeltal", ENUM, "Insatsens huvudsiffra för nådda/utbildade.", choices=JA_NEJ
+                    "nyckeltal",
+                    ENUM,
+                    "Insatsens huvudsiffra för nådda/utbildade personer det året; bara för "
+                    "uppnådda siffror och högst en per insats och år.",
+                    choices=JA_NEJ,
                 ),
                 Column("period", doc="Perioden om den skiljer sig från året.", required=False),
                 _AVSNITT,
@@ -427,7 +485,8 @@ KOPPLING = Workbook(
                 Column("kalla_citat_2018", doc="Belägget ur 2018/2019 års text, ordagrant."),
                 Column(
                     "kalla_citat_2026",
-                    doc="Belägget ur 2026 års OCR-text, ordagrant.",
+                    doc="Belägget ur 2026 års OCR-text, ordagrant. Krävs när raden pekar på "
+                    "ett tema; båda beläggen ska gälla samma verksamhet.",
                     required=False,
                 ),
             ),

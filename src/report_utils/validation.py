@@ -65,8 +65,10 @@ def check_columns(loaded: LoadedSheet) -> list[Problem]:
     """Run the sheet's pandera schema lazily and turn every failure into a Problem."""
     frame = loaded.frame
     present = [c for c in loaded.sheet.columns if c.name in frame.columns]
-    # cells that failed to parse are already reported; don't also call them empty
+    # cells that failed to parse are already reported; don't also call them empty; nor the
+    # cells of a column that is missing altogether (reported once, for the header)
     unparsed = {(p.row, p.column) for p in loaded.problems}
+    absent = {p.column for p in loaded.problems if p.row == 1}
     try:
         build_schema(loaded.sheet).validate(frame, lazy=True)
         return []
@@ -78,7 +80,7 @@ def check_columns(loaded: LoadedSheet) -> list[Problem]:
             continue
         row = int(frame.at[int(case.index), ROW])
         if case.check == "not_nullable":
-            if (row, case.column) in unparsed:
+            if (row, case.column) in unparsed or case.column in absent:
                 continue
             expected = NOT_NULL
         elif case.check == "field_uniqueness":
@@ -258,4 +260,170 @@ def check_indicator_values(varden: LoadedSheet, indikatorer: pd.DataFrame) -> li
                 )
             )
     varden.frame["varde"] = pd.Series(parsed, index=varden.frame.index, dtype=object)
+    return problems
+
+
+# -- meaning: responsibility per year, kinds of figures, yes/no targets, crosswalk evidence ------
+def _rows(loaded: LoadedSheet) -> list[dict]:
+    return loaded.frame.to_dict("records")
+
+
+def check_responsibility(ansvar: LoadedSheet, insatser: LoadedSheet) -> list[Problem]:
+    """One row per initiative × year; only for years it ran; every main initiative-year has one.
+
+    A sub-project without a row for a year inherits its parent's departments that year, so
+    only main initiatives (without ``overordnad_insats``) must have a row for every year.
+    """
+    years = {r["insats_id"]: set(r["ar"] or ()) for r in _rows(insatser)}
+    parent = {r["insats_id"]: r["overordnad_insats"] for r in _rows(insatser)}
+    problems = []
+    seen: dict[tuple, int] = {}
+    for rec in _rows(ansvar):
+        key = (rec["insats_id"], rec["ar"])
+        if None in key:
+            continue
+        if key in seen:
+            problems.append(
+                Problem(
+                    ansvar.file,
+                    ansvar.sheet.name,
+                    rec[ROW],
+                    "ar",
+                    rec["ar"],
+                    f"insatsen {key[0]} har redan en rad för {key[1]} (rad {seen[key]})",
+                )
+            )
+        seen.setdefault(key, rec[ROW])
+        ran = years.get(key[0])
+        if ran is not None and key[1] not in ran:
+            problems.append(
+                Problem(
+                    ansvar.file,
+                    ansvar.sheet.name,
+                    rec[ROW],
+                    "ar",
+                    rec["ar"],
+                    f"insatsen {key[0]} pågick inte {key[1]} enligt bladet 'insatser' "
+                    f"(år: {', '.join(map(str, sorted(ran))) or 'inga'})",
+                )
+            )
+    for rec in _rows(insatser):
+        if parent.get(rec["insats_id"]):
+            continue
+        for year in sorted(rec["ar"] or ()):
+            if (rec["insats_id"], year) not in seen:
+                problems.append(
+                    Problem(
+                        insatser.file,
+                        insatser.sheet.name,
+                        rec[ROW],
+                        "ar",
+                        year,
+                        f"bladet 'ansvar' saknar en rad för insatsen {rec['insats_id']} år {year}"
+                        " (ansvariga förvaltningar det året, med källa)",
+                    )
+                )
+    return problems
+
+
+def check_result_kinds(resultat: LoadedSheet, insatser: LoadedSheet) -> list[Problem]:
+    """Key figures are achieved results, at most one per initiative × year; a cumulative
+    figure names its period; a result belongs to a year its initiative ran."""
+    years = {r["insats_id"]: set(r["ar"] or ()) for r in _rows(insatser)}
+    problems = []
+    key_rows: dict[tuple, int] = {}
+
+    def add(rec, column, expected):
+        problems.append(
+            Problem(resultat.file, resultat.sheet.name, rec[ROW], column, rec.get(column), expected)
+        )
+
+    for rec in _rows(resultat):
+        if rec.get("nyckeltal") == "ja":
+            if rec.get("slag") not in (None, S.UPPNATT):
+                add(
+                    rec,
+                    "nyckeltal",
+                    f"ett nyckeltal måste vara en uppnådd siffra, men slag är '{rec['slag']}'",
+                )
+            key = (rec.get("insats_id"), rec.get("ar"))
+            if key in key_rows:
+                add(
+                    rec,
+                    "nyckeltal",
+                    f"insatsen {key[0]} har redan ett nyckeltal för {key[1]} "
+                    f"(rad {key_rows[key]}); högst ett per insats och år",
+                )
+            key_rows.setdefault(key, rec[ROW])
+        if rec.get("slag") == S.SAMMANLAGT and not rec.get("period"):
+            add(rec, "period", "en sammanlagd siffra kräver perioden den gäller, t.ex. 2012–2018")
+        ran = years.get(rec.get("insats_id"))
+        if ran is not None and rec.get("ar") is not None and rec["ar"] not in ran:
+            add(
+                rec,
+                "ar",
+                f"insatsen {rec['insats_id']} pågick inte {rec['ar']} enligt bladet 'insatser' "
+                f"(år: {', '.join(map(str, sorted(ran))) or 'inga'})",
+            )
+    return problems
+
+
+def check_yes_no_targets(indikatorer: LoadedSheet) -> list[Problem]:
+    """A yes/no indicator has the yes/no target ('ja') and only a yes/no indicator has it."""
+    problems = []
+    for rec in _rows(indikatorer):
+        unit, kind = rec.get("enhet"), rec.get("maltyp")
+        if unit == "ja-nej" and kind not in (None, "ja"):
+            expected = "en ja/nej-indikator har maltyp 'ja' (målet är uppfyllt när svaret är ja)"
+        elif kind == "ja" and unit not in (None, "ja-nej"):
+            expected = f"maltyp 'ja' kräver enheten 'ja-nej', men enheten är '{unit}'"
+        else:
+            continue
+        problems.append(
+            Problem(indikatorer.file, indikatorer.sheet.name, rec[ROW], "maltyp", kind, expected)
+        )
+    return problems
+
+
+def check_crosswalk_evidence(koppling: LoadedSheet, themes_of: dict[str, str]) -> list[Problem]:
+    """A link to a theme cites the 2026 text too; a linked indicator belongs to the theme.
+
+    ``themes_of`` maps each indicator id (of any goal year) to its theme id.
+    """
+    problems = []
+    for rec in _rows(koppling):
+        if rec.get("tema_id") and not rec.get("kalla_citat_2026"):
+            problems.append(
+                Problem(
+                    koppling.file,
+                    koppling.sheet.name,
+                    rec[ROW],
+                    "kalla_citat_2026",
+                    None,
+                    "en koppling till ett tema kräver belägget ur årets text (ordagrant)",
+                )
+            )
+        kid, tid = rec.get("indikator_id"), rec.get("tema_id")
+        if kid and kid in themes_of and themes_of[kid] != tid:
+            problems.append(
+                Problem(
+                    koppling.file,
+                    koppling.sheet.name,
+                    rec[ROW],
+                    "indikator_id",
+                    kid,
+                    f"indikatorn {kid} hör till temat {themes_of[kid]}, inte till {tid}",
+                )
+            )
+        if kid and not tid:
+            problems.append(
+                Problem(
+                    koppling.file,
+                    koppling.sheet.name,
+                    rec[ROW],
+                    "tema_id",
+                    None,
+                    f"en koppling till indikatorn {kid} kräver också dess tema",
+                )
+            )
     return problems

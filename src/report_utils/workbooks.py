@@ -77,3 +77,42 @@ def write_workbook(
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+DOCS_BEGIN = "<!-- sheets: generated from report_utils.schemas; do not edit by hand -->"
+DOCS_END = "<!-- /sheets -->"
+
+
+def markdown_docs() -> str:
+    """Every workbook, sheet and column of :mod:`report_utils.schemas` as Markdown, for
+    ``data/README.md`` (between :data:`DOCS_BEGIN` and :data:`DOCS_END`; a test keeps the
+    README in step with the schemas)."""
+    out = [DOCS_BEGIN, ""]
+    for wb in S.WORKBOOKS:
+        out += [f"### `{wb.path}`", "", wb.doc, ""]
+        for sheet in wb.sheets:
+            out += [f"#### Sheet `{sheet.name}`", "", sheet.doc, ""]
+            out += ["| column | required | meaning | expected |", "|---|---|---|---|"]
+            for col in sheet.columns:
+                meaning = col.doc
+                if col.unique:
+                    meaning += " Unique."
+                if col.ref is not None:
+                    meaning += f" Must exist in `{col.ref.sheet}.{col.ref.column}`."
+                out.append(
+                    f"| `{col.name}` | {'yes' if col.required else 'no'} | {meaning} | "
+                    f"{col.expected} |"
+                )
+            out.append("")
+    out.append(DOCS_END)
+    return "\n".join(out)
+
+
+def update_readme(path: Path) -> bool:
+    """Rewrite the generated part of ``data/README.md``; returns whether it changed."""
+    text = Path(path).read_text("utf-8")
+    start, end = text.index(DOCS_BEGIN), text.index(DOCS_END) + len(DOCS_END)
+    new = text[:start] + markdown_docs() + text[end:]
+    if new != text:
+        Path(path).write_text(new, "utf-8")
+    return new != text
