@@ -37,15 +37,17 @@ MAX_BYTES = 1_000_000
 # shrunk to fit its widest table (Chromium does this: smaller text on every page).
 PRINT_WIDTH = 680
 SCREEN = {"width": 1100, "height": 900}  # the 60rem text column and its margins
-HEADINGS_ACTIVITIES = ["Insatser", "Resultat", "Insatser utan mätbara mål", "Jämförelse"]
+HEADINGS_ACTIVITIES = ["Sammanfattning", "Nådda och utbildade personer", "Insatser", "Bilaga"]
 HEADINGS_GOALS = [
-    "Teman",
-    "Mätbara indikatorer",
-    "Mål som saknar mätbar indikator",
-    "Jämförelse",
+    "Sammanfattning",
+    "Mål att följa upp",
+    "Teman och indikatorer",
+    "Mål som ingen indikator mäter",
+    "Från 2018–2019 till",
     "Måluppfyllelse",
+    "Bilaga",
 ]
-HEADING_ALL = "Alla förvaltningar"
+HEADING_ALL = "Förvaltningarna sida vid sida"
 PAYLOAD = "<script>alert(1)</script> MHFA <img src=x onerror=alert(1)>"
 
 

@@ -173,9 +173,13 @@ def test_first_slice_mhfa_and_ips(dataset):
     )
 
 
-def test_crosswalk_covers_every_initiative(dataset):
-    top = set(dataset.insatser.loc[dataset.insatser["overordnad_insats"].isna(), "insats_id"])
-    assert top <= set(dataset.koppling["insats_id"])
+def test_crosswalk_covers_every_main_initiative_itself_or_through_a_sub_project(dataset):
+    ins = dataset.insatser
+    linked = set(dataset.koppling["insats_id"])
+    parent = dict(zip(ins["insats_id"], ins["overordnad_insats"], strict=True))
+    covered = {parent.get(i) or i for i in linked}
+    top = set(ins.loc[ins["overordnad_insats"].isna(), "insats_id"])
+    assert top <= covered
 
 
 def test_indicator_values_workbook_has_a_row_per_indicator_and_department(dataset):

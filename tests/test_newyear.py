@@ -103,7 +103,8 @@ def test_synthetic_values_give_every_status(data_copy):
     assert st[("T02-K1", "AMF")] == C.UPPNATT and st[("T02-K1", "SFF")] == C.EJ_UPPNATT
     assert st[("T23-K3", "SOF")] == C.MAL_SAKNAS
     assert st[("T05-L2", "VOF")] == C.UPPNATT  # 200 → 260, target "ökar"
-    assert st[("T24-K1", "AMF")] == C.EJ_RAPPORTERAT
+    assert st[("T24-K1", "AMF")] == C.MAL_SAKNAS  # no target: said whether reported or not
+    assert st[("T12-L1", "AMF")] == C.EJ_RAPPORTERAT  # halving: a target, but no value
     assert set(st) == set(C.STATUSES)
     assert (
         ds.goals[2027]
@@ -169,7 +170,7 @@ def test_readme_next_year_section_followed_literally(settings, tmp_path):
     assert "SYNTETISKT" in page
     sof = (html / "2027" / "SOF.html").read_text("utf-8")
     statuses = set(re.findall(r'class="status status-[a-z-]+">([^<]+)</span>', sof))
-    assert {"uppnått", "mål saknas", "ej rapporterat"} <= statuses, statuses
+    assert {"uppnått", "inget mätbart mål", "ej rapporterat"} <= statuses, statuses
     assert "Utveckling över åren" in sof
     assert "1\u00a0120" in sof  # the value typed as "1 120", shown the Swedish way
     # a second new-year refuses and changes nothing

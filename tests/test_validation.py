@@ -38,10 +38,8 @@ def test_wrong_type_names_file_sheet_row_column_value(data_copy):
 
 
 def test_unknown_department_code(data_copy):
-    row = edit_cell(
-        data_copy / INS, "insatser", "ansvariga", "SOF, XYZ", where=("insats_id", "mhfa")
-    )
-    p = only(problems_of(data_copy), sheet="insatser", row=row, column="ansvariga")
+    row = edit_cell(data_copy / INS, "ansvar", "ansvariga", "SOF, XYZ", where=("insats_id", "mhfa"))
+    p = only(problems_of(data_copy), sheet="ansvar", row=row, column="ansvariga")
     assert p.value == "XYZ" and "okänd referens" in p.expected and "forvaltningar" in p.expected
 
 
@@ -148,7 +146,7 @@ def test_theme_status_must_match_indicator_rows(data_copy):
 
 def test_all_problems_are_reported_together(data_copy):
     edit_cell(data_copy / INS, "resultat", "varde", "x", where=("resultat_id", "act-r01"))
-    edit_cell(data_copy / INS, "insatser", "ansvariga", "ABC", where=("insats_id", "esl"))
+    edit_cell(data_copy / INS, "ansvar", "ansvariga", "ABC", where=("insats_id", "esl"))
     edit_cell(data_copy / MAL, "teman", "delmal", "9", where=("tema_id", "T01"))
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_copy)

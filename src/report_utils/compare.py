@@ -28,7 +28,7 @@ UPPNATT = "uppnått"
 PA_VAG = "på väg"
 EJ_UPPNATT = "ej uppnått"
 EJ_RAPPORTERAT = "ej rapporterat"
-MAL_SAKNAS = "mål saknas"
+MAL_SAKNAS = "inget mätbart mål"  # no target, or a goal in words only
 STATUSES = (UPPNATT, PA_VAG, EJ_UPPNATT, EJ_RAPPORTERAT, MAL_SAKNAS)
 
 
@@ -524,7 +524,7 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
                     "status": assess(ind["maltyp"], ind["malvarde"], value, base),
                 }
             )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows,
         columns=[
             "indikator_id",
@@ -545,6 +545,9 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
             "status",
         ],
     )
+    # object columns: a missing value stays None, never NaN beside reported numbers
+    frame = frame.astype(object)
+    return frame.where(frame.notna(), None)
 
 
 def status_counts(status: pd.DataFrame) -> pd.DataFrame:

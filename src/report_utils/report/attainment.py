@@ -51,10 +51,11 @@ class ValueRow:
 
 
 def reported_rows(ctx: Context, st: pd.DataFrame) -> list[ValueRow]:
-    """The values reported so far (rows without a value are counted, not listed)."""
+    """The values reported so far, and the targets still waiting for a value (*ej
+    rapporterat*); indicators with neither a value nor a target are counted, not listed."""
     rows = []
     for r in st.to_dict("records"):
-        if F.is_missing(r["varde"]):
+        if F.is_missing(r["varde"]) and r["status"] != compare.EJ_RAPPORTERAT:
             continue
         comparison = None
         if r["jamforelsevarde"] is not None:

@@ -8,12 +8,13 @@ figure it names is shown again, with its source, in the section below.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import compare, templating
 from .. import formatting as F
 from .. import schemas as S
-from .. import templating
 from ..model import Dataset, discover_goal_years, load_dataset_cached
 from ..settings import Settings
 from . import appendix, attainment, citywide, comparison, facts, goal_year, results_year
@@ -98,6 +99,7 @@ class Report:
             sections, summary = self._results_year(ctx, parts)
         sections.append(Section("bilaga", "Bilaga: underlag, förkortningar och källor"))
         body = "\n".join(str(h) for h in parts.values() if h is not None)
+        body += str(summary.get("appendix_body", ""))
         parts["opening"] = templating.render(
             "inledning.html.j2",
             plain=self.title,
@@ -105,9 +107,12 @@ class Report:
             title=self.title,
             nav=self._navigation(),
             sections=sections,
+            departments_named=self._departments_named(ctx, body),
+            statuses_order=compare.STATUSES,
             **summary,
         )
-        text = str(parts["opening"]) + body + str(summary.get("appendix_body", ""))
+        notes = " ".join(f"{n.section} {n.quote}" for n in ctx.sources.notes)
+        text = str(parts["opening"]) + body + notes
         parts["appendix"] = templating.render(
             "bilaga.html.j2",
             plain="Bilaga",
@@ -219,6 +224,16 @@ class Report:
             "gaps": gaps,
             "appendix_body": appendix_body,
         }
+
+    def _departments_named(self, ctx: Context, body: str) -> list[tuple[str, str]]:
+        """The departments whose codes the report uses, with their names: said once, in the
+        summary, so every code is explained at its first mention."""
+        text = appendix.visible_text(body)
+        return [
+            (code, ctx.name(code))
+            for code in self.data.departments
+            if code != self.department and re.search(rf"(?<![\w-]){code}(?![\w-])", text)
+        ]
 
     # -- titles and links -------------------------------------------------------------------
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import compare
+from .. import formatting as F
 from .context import Context
 from .goal_year import NUMERIC_TARGETS
 
@@ -46,7 +47,7 @@ def goal_year(ctx: Context, status, links_sides: dict[str, int]) -> dict[str, in
     themes = compare.themes_for(goal, ctx.department)
     ind = compare.indicators_for(goal, ctx.department, themes)
     targets = ind["maltyp"].map(lambda m: m not in (None, "ingen"))
-    reported = status["varde"].map(lambda v: v is not None)
+    reported = status["varde"].map(lambda v: not F.is_missing(v))
     counts = Counter(status["status"])
     return {
         "teman": len(themes),
