@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import schemas as S
+from .formatting import lower_first, value_with_unit
 from .model import Dataset, GoalYear, involves
 
 SHARED = "gemensam"
@@ -402,9 +403,22 @@ def _why_no_baseline(ds: Dataset, iid: str, department: str, own, resp) -> str:
         by = f" (ansvariga: {', '.join(who)})" if who else ""
         return f"förvaltningen var inte ansvarig för insatsen 2018–2019{by}"
     results = ds.resultat[ds.resultat["insats_id"] == iid]
+    totals = results[
+        (results["slag"] == S.SAMMANLAGT)
+        & results["matt_typ"].isin(["deltagare", "utbildade"])
+        & results["dimension"].isna()
+        & results["varde"].notna()
+    ]
+    if len(totals):  # e.g. IPS: only a 2012–2018 total, labelled as such
+        best = totals.loc[totals["varde"].astype(float).idxmax()]
+        figure = value_with_unit(best["varde"], best["enhet"], best["kvalifikator"])
+        return (
+            f"bara en sammanlagd siffra för {best['period']}: {figure} "
+            f"{lower_first(str(best['matt']))}"
+        )
     if len(results):
-        return "insatsen redovisade ingen siffra för nådda eller utbildade personer"
-    return "insatsen redovisade inga siffror"
+        return "ingen siffra för nådda eller utbildade personer"
+    return "inga siffror redovisade"
 
 
 def ended_without_successor(crosswalk: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,6 @@
-"""The comparison: each link between a 2018–2019 initiative and the year's goals, with the
-2018–2019 figure and the goal-year indicator and target side by side — and, where a side is
-missing, why."""
+"""The comparison: each 2018–2019 initiative beside what follows it up in the goal year —
+its 2018–2019 figure, and for each link the theme, indicator and target — and, where a side
+is missing, why."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ RELATION_WORDS = {
 
 @dataclass
 class Link:
-    initiative: str
-    ref: Ref
-    baseline: list[str] = field(default_factory=list)  # "2018: 150 personer som …"
-    baseline_missing: str | None = None
-    relation: str = ""
+    """One crosswalk row: how the initiative continues (or not) in the goal year."""
+
+    relation: str
+    ref: Ref  # the 2018–2019 sentence the link rests on
+    has_baseline: bool
     theme: str | None = None
     indicator: str | None = None
     target: str | None = None
@@ -39,8 +39,18 @@ class Link:
 
     @property
     def sides(self) -> str:
-        have = (bool(self.baseline), bool(self.indicator))
+        have = (self.has_baseline, bool(self.indicator))
         return BOTH if all(have) else ONE if any(have) else NEITHER
+
+
+@dataclass
+class Row:
+    """An initiative with its 2018–2019 figures and every link to the goal year."""
+
+    initiative: str
+    baseline: list[str] = field(default_factory=list)  # "2018: 150 personer som …"
+    baseline_missing: str | None = None
+    links: list[Link] = field(default_factory=list)
 
 
 def _goal_missing(rec: dict, year: int) -> str | None:
@@ -53,20 +63,26 @@ def _goal_missing(rec: dict, year: int) -> str | None:
     return f"arbetet finns kvar {year}, men ingen indikator mäter det"
 
 
-def links(ctx: Context) -> list[Link]:
+def rows(ctx: Context) -> list[Row]:
+    """The department's crosswalk, one row per initiative (in the crosswalk's order)."""
     cw = compare.crosswalk_for(ctx.data, ctx.department, ctx.year)
-    out = []
+    out: dict[str, Row] = {}
     for r in cw.to_dict("records"):
-        baseline = [
-            f"{b['ar']}: {figure_text(b)} {F.lower_first(str(b['matt']))}" for b in r["baslinje"]
-        ]
-        out.append(
-            Link(
+        row = out.get(r["insats_id"])
+        if row is None:
+            row = out[r["insats_id"]] = Row(
                 initiative=r["insats"],
-                ref=ctx.sources.cite("stimulans-2018-2019", None, r["kalla_citat_2018"]),
-                baseline=baseline,
+                baseline=[
+                    f"{b['ar']}: {figure_text(b)} {F.lower_first(str(b['matt']))}"
+                    for b in r["baslinje"]
+                ],
                 baseline_missing=r["baslinje_saknas"],
+            )
+        row.links.append(
+            Link(
                 relation=RELATION_WORDS.get(r["relation"], r["relation"]),
+                ref=ctx.sources.cite("stimulans-2018-2019", None, r["kalla_citat_2018"]),
+                has_baseline=bool(r["baslinje"]),
                 theme=r["tema"],
                 indicator=r["indikator"],
                 target=target_text(r),
@@ -74,11 +90,13 @@ def links(ctx: Context) -> list[Link]:
                 reason=r["motivering"],
             )
         )
-    return out
+    return list(out.values())
 
 
-def side_counts(items: list[Link]) -> dict[str, int]:
-    return {k: sum(link.sides == k for link in items) for k in (BOTH, ONE, NEITHER)}
+def side_counts(items: list[Row]) -> dict[str, int]:
+    """How many links have both a 2018–2019 figure and an indicator, one of them, neither."""
+    links = [link for row in items for link in row.links]
+    return {k: sum(link.sides == k for link in links) for k in (BOTH, ONE, NEITHER)}
 
 
 def themes_without_precursor(ctx: Context) -> list[str]:

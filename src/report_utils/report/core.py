@@ -165,7 +165,7 @@ class Report:
         themes = goal_year.theme_rows(ctx)
         subgoals = goal_year.subgoal_rows(ctx)
         gaps = goal_year.gaps(ctx)
-        links = comparison.links(ctx)
+        links = comparison.rows(ctx)
         new_themes = comparison.themes_without_precursor(ctx)
         status = attainment.status_frame(ctx)
         reported = attainment.reported_rows(ctx, status)
@@ -192,7 +192,7 @@ class Report:
         parts["comparison"] = templating.render(
             "jamforelse.html.j2",
             plain="Jämförelse",
-            links=links,
+            rows=links,
             new_themes=new_themes,
             **common,
         )
@@ -214,9 +214,7 @@ class Report:
                 **common,
             )
         indicator_list = goal_year.indicator_list(ctx)
-        appendix_body = templating.render(
-            "bilaga_mal.html.j2", indicators=indicator_list, links=links, **common
-        )
+        appendix_body = templating.render("bilaga_mal.html.j2", indicators=indicator_list, **common)
         numeric = [t for t in targets if t.target and t.target not in ("ja", "ökning", "minskning")]
         return sections, {
             "facts": counts,
