@@ -92,3 +92,36 @@ def test_target_in_short_swedish():
     assert F.target("minst", 1100) == f"minst 1{NB}100"
     assert F.target("oka", None) == "ökning"
     assert F.target("ingen", None) is None and F.target(None, None) is None
+
+
+def test_ranges_keep_their_unit_and_one_takes_the_singular():
+    assert F.value_with_unit(15, "minuter", "intervall", 45) == f"15–45{NB}minuter"
+    assert F.value_with_unit(18, "år", "intervall", 25) == f"18–25{NB}år"
+    assert F.value_with_unit(1, "gånger per månad") == f"1{NB}gång per månad"
+    assert F.value_with_unit(2, "gånger per månad") == f"2{NB}gånger per månad"
+    assert F.value_with_unit(1, "veckor") == f"1{NB}vecka"
+    assert F.value_with_unit(1, "dagar") == f"1{NB}dag"
+    assert F.value_with_unit(1, "antal") == "1"
+
+
+def test_ordinals_read_as_swedish_ordinals_not_counts():
+    assert F.value_with_unit(2, "ordningstal") == "2:a"
+    assert [F.ordinal(n) for n in (1, 3, 11, 12, 21, 22)] == [
+        "1:a",
+        "3:e",
+        "11:e",
+        "12:e",
+        "21:a",
+        "22:a",
+    ]
+
+
+def test_plural_picks_the_word_that_fits_the_number():
+    assert F.plural(1, "insats", "insatser") == f"1{NB}insats"
+    assert F.plural(3, "insats", "insatser") == f"3{NB}insatser"
+    assert F.plural(1100, "värde", "värden") == f"1{NB}100{NB}värden"
+
+
+def test_lower_first_keeps_abbreviations():
+    assert F.lower_first("Elever som gått kursen") == "elever som gått kursen"
+    assert F.lower_first("MHFA-instruktörer") == "MHFA-instruktörer"
