@@ -178,6 +178,10 @@ def _refused(problems_error, what: str) -> int:
     return problems_error.exit_code
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def cmd_collect(args) -> int:
     from .collect import collect_forms
     from .errors import DataValidationError
@@ -191,13 +195,16 @@ def cmd_collect(args) -> int:
         return _refused(exc, "Formulären lästes inte in")
     print(f"Läste in {len(result.forms)} formulär till {result.path}:")
     for form in result.forms:
-        print(f"  {form.department}: {form.label} — {form.filled} värden")
-    print(f"{result.written} celler skrevs, {result.unchanged} var redan likadana.")
+        print(f"  {form.department}: {form.label} — {_count(form.filled, 'värde', 'värden')}")
+    print(
+        f"{_count(result.written, 'cell', 'celler')} skrevs, {result.unchanged} var redan likadana."
+    )
     if result.replaced:
-        print(f"Ersatte {len(result.replaced)} värden (--replace):")
+        print(f"Ersatte {_count(len(result.replaced), 'värde', 'värden')} (--replace):")
         for rep in result.replaced:
             print(f"  {rep}")
-    print(result.status)
+    print("\n".join(result.status.lines(missing_ids=False)))
+    print(f"Vilka värden som saknas: python -m report_utils status {args.year}")
     return 0
 
 

@@ -81,6 +81,7 @@ class FormValue:
     value: object
     row: int  # Excel row in the form
     header: str  # the form's column, e.g. "Värde 2026 (K)"
+    raw: object = None  # the cell as the department typed it (shown in messages)
 
 
 @dataclass
@@ -101,6 +102,15 @@ class ReturnedForm:
 
 def file_checksum(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def show(value: object, unit: str | None = None) -> str:
+    """A parsed value in a message, the Swedish way: ``1 100``, ``23,5 %``, ``'ja'``."""
+    from . import formatting as F
+
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return F.percent(value, 4) if unit == "andel" else F.number(value, 4)
+    return repr(value)
 
 
 def _same(a: object, b: object) -> bool:
@@ -157,7 +167,12 @@ def _input_letters(columns) -> dict[str, str]:
 def read_form(
     path: Path, year: int, ds: Dataset, label: str | None = None
 ) -> tuple[ReturnedForm | None, list[Problem]]:
-    """Read and check one returned form against the current data; every problem, located."""
+    """Read and check one returned form against the current data; every problem, located.
+
+    The form is ``None`` when it cannot be read as this year's form at all (not a form,
+    edited metadata, another year, …); otherwise it holds the values that passed, and the
+    problems list the rest — so that one run reports every problem of every form.
+    """
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -269,8 +284,8 @@ def read_form(
             ws[coord].row,
             header_of(coord),
             actual,
-            f"{what} har ändrats; den ska innehålla {expected!r}. Ändra bara de gula cellerna "
-            "(ta formuläret på nytt om det behövs)",
+            f"{what} har ändrats; den ska innehålla {expected!r}. Ändra bara de gula "
+            "cellerna (skriv tillbaka det som stod, eller fyll i ett nytt formulär)",
         )
     # 2. the input cells of every data row
     inputs: dict[str, tuple[int, str, str, bool]] = {}
@@ -299,8 +314,6 @@ def read_form(
                 "cellen hör inte till formulärets gula celler och skulle inte läsas in; "
                 "skriv uppgiften i en gul cell (t.ex. Kommentar)",
             )
-    if problems:
-        return None, problems
 
     goal = ds.goals.get(year)
     indicators = (
@@ -355,11 +368,9 @@ def read_form(
         except ValueError as exc:
             problem(r, header, raw, str(exc))
             continue
-        form.values.append(FormValue(ind_id, column, value, r, header))
-    if problems:
-        return None, problems
+        form.values.append(FormValue(ind_id, column, value, r, header, raw))
     form.values.sort(key=lambda v: (v.row, v.column))
-    return form, []
+    return form, problems  # the values that passed still take part in the merge checks
 
 
 def _parse_input(raw: object, column: str, unit: str) -> object:
@@ -528,7 +539,7 @@ def rebuild_values_workbook(
             by_key[key] = rec
 
     rows: list[dict] = []
-    updates = updates or {}
+    updates = {key: dict(cells) for key, cells in (updates or {}).items()}  # consumed below
     for ind in goal.indikatorer.to_dict("records"):
         for dept in ind["ansvariga"] or ds.departments:
             key = (ind["indikator_id"], dept)
@@ -586,10 +597,12 @@ class Replacement:
     old: object
     new: object
     source: str  # the form it came from
+    unit: str | None = None  # the indicator's unit, for showing the values
 
     def __str__(self) -> str:
         return (
-            f"{self.indikator_id} {self.department} {self.column}: {self.old!r} → {self.new!r} "
+            f"{self.indikator_id} {self.department} {self.column}: {show(self.old, self.unit)} → "
+            f"{show(self.new, self.unit)} "
             f"(från {self.source})"
         )
 
@@ -648,6 +661,13 @@ def collect_forms(
             seen.add(form.checksum)
             forms.append(form)
 
+    units = dict(
+        zip(
+            ds.goals[year].indikatorer["indikator_id"],
+            ds.goals[year].indikatorer["enhet"],
+            strict=True,
+        )
+    )
     # the same department twice: the forms must agree cell by cell
     merged: dict[tuple[str, str, str], FormValue] = {}
     source: dict[tuple[str, str, str], ReturnedForm] = {}
@@ -662,8 +682,9 @@ def collect_forms(
                         FORM_SHEET,
                         v.row,
                         v.header,
-                        v.value,
-                        f"{first.label} (också {form.department}) har {merged[key].value!r} i "
+                        v.raw,
+                        f"{first.label} (också {form.department}) har "
+                        f"{show(merged[key].value, units.get(v.indikator_id))} i "
                         f"samma cell (rad {merged[key].row}); lämna in en version, eller gör "
                         "dem lika",
                     )
@@ -692,15 +713,22 @@ def collect_forms(
                         FORM_SHEET,
                         v.row,
                         v.header,
-                        v.value,
-                        f"{label} har redan {old!r} för {ind_id} och {dept} (kolumn '{column}', "
+                        v.raw,
+                        f"{label} har redan {show(old, units.get(ind_id))} för {ind_id} och "
+                        f"{dept} (kolumn '{column}', "
                         f"rad {current[(ind_id, dept)]['_rad']}); inget ersätts utan --replace",
                     )
                 )
                 continue
             replaced.append(
                 Replacement(
-                    ind_id, dept, column, old, v.value, source[(ind_id, dept, column)].label
+                    ind_id,
+                    dept,
+                    column,
+                    old,
+                    v.value,
+                    source[(ind_id, dept, column)].label,
+                    units.get(ind_id),
                 )
             )
         updates.setdefault((ind_id, dept), {})[column] = v.value
@@ -727,7 +755,8 @@ def collect_forms(
                 "formularversion": form.version,
                 "antal_varden": form.filled,
                 "ersatta": "; ".join(
-                    f"{r.indikator_id} {r.column}: {r.old!r} → {r.new!r}" for r in mine
+                    f"{r.indikator_id} {r.column}: {show(r.old, r.unit)} → {show(r.new, r.unit)}"
+                    for r in mine
                 )
                 or None,
             }

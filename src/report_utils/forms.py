@@ -193,40 +193,43 @@ def metadata_checksum(meta: dict, rows: list[list], locked: list[list]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-INSTRUCTIONS = """\
-Det här formuläret gäller {name} ({code}) och år {year}. Det innehåller de {n} indikatorer i
-stadens överenskommelse om psykisk hälsa och suicidprevention som förvaltningen rapporterar:
-egna indikatorer och gemensamma (gemensamma indikatorer finns i alla fyra förvaltningarnas
-formulär).
-
-Så fyller du i
-1. Öppna bladet Indikatorer. Fyll bara i de gula cellerna; övriga celler är låsta.
-2. Värde {year}: skriv värdet i indikatorns enhet (kolumnen Enhet).
-   – antal: ett tal som är 0 eller större, t.ex. 1 100.
-   – andel i %: t.ex. 23,5 % (cellen är i procentformat, så 23,5 blir 23,5 %).
-   – ja/nej: välj ja eller nej i listan.
-   – text: skriv fritt.
-3. Lämna cellen tom om värdet inte är känt. Skriv aldrig 0 för okänt – 0 betyder noll.
-4. Jämförelsevärde (bara där cellen är gul): för mål som anges som en förändring, t.ex.
-   "minska med 20 %", skriv utgångsvärdet som förändringen räknas från. Lämnas det tomt
-   jämförs med förra årets värde, om det finns.
-5. Kommentar: förklara gärna värdet, var det kommer ifrån eller varför det saknas.
-6. Spara filen i Excel (som .xlsx) och skicka tillbaka den. Filnamnet spelar ingen roll.
-   Ändra inte blad, kolumner eller låsta celler: formuläret känner igen sig självt med dolda
-   uppgifter och läses in automatiskt; ett ändrat formulär kan inte läsas in.
-7. Har du skrivit formler i gula celler, spara filen i Excel så att resultatet sparas.
-
-Kolumnerna
-Tema, Id, Indikator och Sikt: indikatorn som den står i överenskommelsen.
-Enhet: antal, andel i %, ja/nej eller text.
-Mål och Målvärde: målet i ord och som tal, om överenskommelsen anger ett.
-Utgångsläge 2018–2019: vad de stimulansfinansierade insatserna 2018–2019 nådde, där en
-insats leder fram till indikatorn.
-Tidigare värde: det senaste värde som rapporterats för indikatorn före {year}.
-
-Ett tomt värde visas i rapporten som "ej rapporterat". Frågor: kontakta den som skickade
-formuläret.
-"""
+#: the instructions sheet, one cell per paragraph ("" = an empty row; headings in bold)
+INSTRUCTIONS = (
+    "Det här formuläret gäller {name} ({code}) och år {year}. Det innehåller de {n} "
+    "indikatorer i stadens överenskommelse om psykisk hälsa och suicidprevention som "
+    "förvaltningen rapporterar: egna indikatorer och gemensamma (de gemensamma finns i alla "
+    "fyra förvaltningarnas formulär).",
+    "",
+    "Så fyller du i",
+    "1. Öppna bladet Indikatorer. Fyll bara i de gula cellerna; övriga celler är låsta.",
+    "2. Värde {year}: skriv värdet i indikatorns enhet (kolumnen Enhet).",
+    "    – antal: ett tal som är 0 eller större, t.ex. 1 100.",
+    "    – andel i %: t.ex. 23,5 % (cellen är i procentformat, så 23,5 blir 23,5 %).",
+    "    – ja/nej: välj ja eller nej i listan.",
+    "    – text: skriv fritt.",
+    "3. Lämna cellen tom om värdet inte är känt. Skriv aldrig 0 för okänt – 0 betyder noll.",
+    "4. Jämförelsevärde (bara där cellen är gul): för mål som anges som en förändring, t.ex. "
+    "”minska med 20 %”, skriv utgångsvärdet som förändringen räknas från. Lämnas det tomt "
+    "jämförs med förra årets värde, om det finns.",
+    "5. Kommentar: förklara gärna värdet, var det kommer ifrån eller varför det saknas.",
+    "6. Spara filen i Excel (som .xlsx) och skicka tillbaka den. Filnamnet spelar ingen roll. "
+    "Ändra inte blad, kolumner eller låsta celler: formuläret känner igen sig självt med dolda "
+    "uppgifter och läses in automatiskt, och ett ändrat formulär kan inte läsas in.",
+    "7. Har du skrivit formler i gula celler: spara filen i Excel, så att resultatet sparas.",
+    "",
+    "Kolumnerna",
+    "Tema, Id, Indikator och Sikt: indikatorn som den står i överenskommelsen.",
+    "Enhet: antal, andel i %, ja/nej eller text.",
+    "Mål och Målvärde: målet i ord och som tal, om överenskommelsen anger ett.",
+    "Utgångsläge 2018–2019: vad de stimulansfinansierade insatserna 2018–2019 nådde, där en "
+    "insats leder fram till indikatorn.",
+    "Tidigare värde: det senaste värde som rapporterats för indikatorn före {year}.",
+    "",
+    "Ett tomt värde visas i rapporten som ”ej rapporterat”. Frågor: kontakta den som "
+    "skickade formuläret.",
+    "Formulärversion {version}.",
+)
+HEADINGS = ("Så fyller du i", "Kolumnerna")
 
 
 def _protect(ws) -> None:
@@ -258,12 +261,14 @@ def build_form(ds: Dataset, year: int, department: str):
     info.title = INSTRUCTIONS_SHEET
     info["A1"] = f"Insamling av indikatorvärden {year} – {name}"
     info["A1"].font = Font(bold=True, size=14)
-    text = INSTRUCTIONS.format(name=name, code=department, year=year, n=len(rows))
-    for i, line in enumerate(text.splitlines(), start=3):
-        info.cell(i, 1, line or None)
-        if line in ("Så fyller du i", "Kolumnerna"):
-            info.cell(i, 1).font = Font(bold=True)
-    info.cell(i + 2, 1, f"Formulärversion {FORM_VERSION}.")
+    for i, paragraph in enumerate(INSTRUCTIONS, start=3):
+        text = paragraph.format(
+            name=name, code=department, year=year, n=len(rows), version=FORM_VERSION
+        )
+        cell = info.cell(i, 1, text or None)
+        cell.alignment = wrap
+        if text in HEADINGS:
+            cell.font = Font(bold=True)
     info.column_dimensions["A"].width = 100
     _protect(info)
 
