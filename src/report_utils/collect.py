@@ -55,6 +55,7 @@ from .loading import (
     cell_value,
     parse_number,
     parse_text,
+    read_workbook,
     uncached_formulas,
     workbook_path,
 )
@@ -487,6 +488,7 @@ def rebuild_values_workbook(
     year: int,
     updates: dict[tuple[str, str], dict[str, object]] | None = None,
     log: list[dict] | None = None,
+    dataset: Dataset | None = None,
 ) -> RebuildResult:
     """Write ``data/<year>/indikatorvarden.xlsx`` anew from ``<year>/mal.xlsx``.
 
@@ -496,8 +498,9 @@ def rebuild_values_workbook(
     and so are the ``inlamningar`` log rows. A row that ``mal.xlsx`` no longer asks for but
     that holds something is kept at the end, where ``validate`` reports it — never dropped.
     ``updates`` (parsed values per (indikator_id, department)) and ``log`` come from
-    :func:`collect_forms`. Refuses, writing nothing, if the data outside this workbook is
-    invalid, the workbook is open in Excel, or it changes while being rebuilt.
+    :func:`collect_forms`, which also passes its validated ``dataset``. Refuses, writing
+    nothing, if the data outside this workbook is invalid, the workbook is open in Excel, or
+    it changes while being rebuilt.
     """
     data_dir = Path(data_dir)
     path = workbook_path(data_dir, S.INDIKATORVARDEN, year)
@@ -508,7 +511,7 @@ def rebuild_values_workbook(
             "stäng den och försök igen. Inget har skrivits."
         )
     stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
-    ds, problems = collect_dataset(data_dir)
+    ds, problems = (dataset, []) if dataset is not None else collect_dataset(data_dir)
     if year not in ds.goals:
         raise ParameterError(
             f"{year} har inga mål ({year}/mal.xlsx saknas); år med mål: "
@@ -761,21 +764,18 @@ def collect_forms(
                 or None,
             }
         )
-    result = rebuild_values_workbook(data_dir, year, updates, log)
+    result = rebuild_values_workbook(data_dir, year, updates, log, dataset=ds)
+    # the status from the workbook just written (the rest of the data set is unchanged)
+    sheets, _problems = read_workbook(result.path, S.INDIKATORVARDEN, label)
+    varden, _problems = V.parse_indicator_values(sheets["varden"], ds.goals[year].indikatorer, year)
+    status = _status(ds, year, varden, sheets[LOG_SHEET].frame.to_dict("records"))
     return CollectResult(
-        result.path,
-        forms,
-        sum(len(u) for u in updates.values()),
-        unchanged,
-        replaced,
-        round_status(data_dir, year),
+        result.path, forms, sum(len(u) for u in updates.values()), unchanged, replaced, status
     )
 
 
 def _logged(data_dir: Path, year: int) -> list[dict]:
     """The ``inlamningar`` rows of the year's values workbook (none if it has none)."""
-    from .loading import read_workbook
-
     path = workbook_path(Path(data_dir), S.INDIKATORVARDEN, year)
     if not path.exists():
         return []
@@ -857,11 +857,13 @@ def round_status(data_dir: Path, year: int, dataset: Dataset | None = None) -> R
         raise ParameterError(
             f"{year} har inga mål; år med mål: {', '.join(map(str, dataset.goal_years)) or 'inga'}"
         )
+    return _status(dataset, year, dataset.goals[year].varden, _logged(data_dir, year), problems)
+
+
+def _status(ds: Dataset, year: int, varden, log: list[dict], problems: int = 0) -> RoundStatus:
+    dataset = ds
     goal = dataset.goals[year]
-    values = {
-        (r["indikator_id"], r["forvaltning"]): r["varde"] for r in goal.varden.to_dict("records")
-    }
-    log = _logged(data_dir, year)
+    values = {(r["indikator_id"], r["forvaltning"]): r["varde"] for r in varden.to_dict("records")}
     departments = []
     for dept in dataset.departments:
         ids = [
