@@ -509,3 +509,23 @@ def test_readme_collection_section_followed_literally(settings, tmp_path):
     rebuilt = run(steps[4])
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert workbook.read_bytes() == kept
+
+
+def test_xml_entities_in_a_returned_file_are_refused_not_expanded(data_copy, blank_forms, returned):
+    """openpyxl guards against XML entity attacks only with defusedxml installed."""
+    import zipfile
+
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+    src = blank_forms / "2026_SOF.xlsx"
+    bomb = returned / "bomb.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                doctype = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                data = doctype + data
+            zout.writestr(info, data)
+    p = one(refused(data_copy, bomb), "bomb.xlsx")
+    assert "XML-entiteter" in p and "säkerhetsskäl" in p

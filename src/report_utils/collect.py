@@ -72,6 +72,25 @@ NOT_A_FORM = (
 SEE_FORMS = "skapa ett nytt formulär med `python -m report_utils forms {year}`"
 
 
+UNSAFE_XML = (
+    "filen innehåller XML-entiteter (kan användas för attacker) och läses inte av "
+    "säkerhetsskäl; spara formuläret på nytt i Excel"
+)
+
+
+def _unsafe_xml(exc: BaseException | None) -> bool:
+    """Whether defusedxml (which openpyxl uses when installed) refused the file's XML."""
+    from defusedxml import DefusedXmlException
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 # -- reading one returned form ------------------------------------------------------------------
 @dataclass(frozen=True)
 class FormValue:
@@ -190,6 +209,8 @@ def read_form(
         book = load_workbook(path, data_only=True)
         uncached = uncached_formulas(path)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        if _unsafe_xml(exc):
+            return fail(UNSAFE_XML)
         return fail(f"filen är ingen giltig Excel-fil (.xlsx): {exc.__class__.__name__}")
     if META_SHEET not in book.sheetnames:
         return fail(NOT_A_FORM)
