@@ -529,3 +529,49 @@ def test_xml_entities_in_a_returned_file_are_refused_not_expanded(data_copy, bla
             zout.writestr(info, data)
     p = one(refused(data_copy, bomb), "bomb.xlsx")
     assert "XML-entiteter" in p and "säkerhetsskäl" in p
+
+
+@pytest.mark.slow
+def test_a_form_filled_and_saved_by_a_real_spreadsheet_program_is_read(
+    data_copy, blank_forms, tmp_path
+):
+    """Round trip through LibreOffice Calc: it recalculates the formula and saves its result,
+    keeps the hidden metadata, and the form is read back as it was filled in."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc")
+    filled = form(
+        blank_forms,
+        tmp_path / "ifyllt",
+        "VOF",
+        {
+            ("T23-K3", V26): "=40+20",  # no saved result until a spreadsheet program saves it
+            ("T08-K1", V26): 0.235,
+            ("T08-K2", V26): "12,5 %",
+            ("T02-K1", V26): "ja",
+            ("T03-K1", KOM): "Uppgift från verksamhetssystemet.",
+        },
+    )
+    saved = tmp_path / "sparat"
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profil').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(saved),
+            str(filled),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    collect_forms(data_copy, 2026, [saved])
+    st = C.indicator_status(load_dataset(data_copy), 2026, "VOF").set_index("indikator_id")
+    assert st.at["T23-K3", "varde"] == 60
+    assert st.at["T08-K1", "varde"] == 23.5 and st.at["T08-K2", "varde"] == 12.5
+    assert st.at["T02-K1", "varde"] == "ja"
+    assert st.at["T03-K1", "kommentar"] == "Uppgift från verksamhetssystemet."

@@ -273,20 +273,20 @@ def build_form(ds: Dataset, year: int, department: str):
     _protect(info)
 
     ws = book.create_sheet(FORM_SHEET)
-    ws["A1"] = f"Indikatorvärden {year} – {name} ({department})"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (
+    ws["B1"] = f"Indikatorvärden {year} – {name} ({department})"
+    ws["B1"].font = Font(bold=True, size=14)
+    ws["B2"] = (
         "Fyll i de gula cellerna. Läs bladet Instruktioner först. Lämna tomt om ett värde "
         "inte är känt – skriv aldrig 0 för okänt."
     )
-    ws["A3"] = f"{len(rows)} indikatorer. Formulärversion {FORM_VERSION}."
+    ws["B3"] = f"{len(rows)} indikatorer. Formulärversion {FORM_VERSION}."
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(HEADER_ROW, i, col.header)
         cell.font = Font(bold=True)
         cell.alignment = wrap
         cell.fill = yellow if col.input else grey
         ws.column_dimensions[letter[col.key]].width = col.width
-    ws.column_dimensions["A"].hidden = True
+    ws.column_dimensions["A"].hidden = True  # the row ids; the title rows start in B
 
     meta_rows: list[list] = []
     for r, row in enumerate(rows, start=FIRST_ROW):
