@@ -61,6 +61,25 @@ def returned(tmp_path, blank_forms) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def round_one(tmp_path_factory, blank_forms, settings):
+    """A data copy after one round: SOF's and SFF's forms collected (read-only for tests)."""
+    base = tmp_path_factory.mktemp("runda")
+    shutil.copytree(settings.data_dir, base / "data", ignore=shutil.ignore_patterns("sources"))
+    inbox = base / "inkomna"
+    form(blank_forms, inbox, "SOF", SOF_VALUES, "vad som helst.xlsx")
+    form(blank_forms, inbox, "SFF", SFF_VALUES)
+    result = collect_forms(base / "data", 2026, [inbox])
+    return base, result
+
+
+@pytest.fixture
+def after_round(tmp_path, round_one) -> tuple[Path, Path]:
+    """A private copy of ``round_one``: (data dir, folder of returned forms)."""
+    shutil.copytree(round_one[0], tmp_path / "runda")
+    return tmp_path / "runda" / "data", tmp_path / "runda" / "inkomna"
+
+
 def form(blank_forms: Path, folder: Path, dept: str, values: dict, name: str | None = None):
     """A department's form, filled in and saved under ``name`` in ``folder``."""
     path = copy_form(blank_forms / f"2026_{dept}.xlsx", folder / (name or f"svar_{dept}.xlsx"))
@@ -89,12 +108,11 @@ def one(problems: list[str], *words: str) -> str:
 
 
 # -- a round that goes right -------------------------------------------------------------------
-def test_collect_reads_values_as_departments_type_them(data_copy, blank_forms, returned):
-    form(blank_forms, returned, "SOF", SOF_VALUES, "vad som helst.xlsx")
-    form(blank_forms, returned, "SFF", SFF_VALUES)
-    result = collect_forms(data_copy, 2026, [returned])
+def test_collect_reads_values_as_departments_type_them(round_one):
+    base, result = round_one
     assert {f.department for f in result.forms} == {"SOF", "SFF"}
-    ds = load_dataset(data_copy)  # validate passes
+    assert {Path(f.label).name for f in result.forms} == {"vad som helst.xlsx", "svar_SFF.xlsx"}
+    ds = load_dataset(base / "data")  # validate passes
     st = C.indicator_status(ds, 2026, "ALLA").set_index(["indikator_id", "forvaltning"])
     assert st.at[("T12-K1", "SOF"), "varde"] == 23.5  # not 0.235
     assert st.at[("T12-K1", "SOF"), "jamforelsevarde"] == 30
@@ -113,12 +131,10 @@ def test_collect_reads_values_as_departments_type_them(data_copy, blank_forms, r
     assert result.written == 10 and result.replaced == []
 
 
-def test_the_values_workbook_stores_shares_in_percent_format(data_copy, blank_forms, returned):
+def test_the_values_workbook_stores_shares_in_percent_format(round_one):
     from openpyxl import load_workbook
 
-    form(blank_forms, returned, "SOF", SOF_VALUES)
-    collect_forms(data_copy, 2026, [returned])
-    ws = load_workbook(data_copy / "2026/indikatorvarden.xlsx")["varden"]
+    ws = load_workbook(round_one[0] / "data/2026/indikatorvarden.xlsx")["varden"]
     cols = {c.value: c.column for c in ws[1]}
     row = next(
         r
@@ -143,27 +159,24 @@ def test_a_formula_with_a_saved_result_is_read(data_copy, blank_forms, returned)
     assert hit.iloc[0]["varde"] == 60
 
 
-def test_collecting_the_same_form_again_changes_nothing(data_copy, blank_forms, returned):
-    form(blank_forms, returned, "SOF", SOF_VALUES)
-    collect_forms(data_copy, 2026, [returned])
-    before = tree_digest(data_copy)
-    again = collect_forms(data_copy, 2026, [returned, returned / "svar_SOF.xlsx"])
-    assert again.written == 0 and again.unchanged == 7 and len(again.forms) == 1
-    assert tree_digest(data_copy) == before  # same bytes, not even a new log row
+def test_collecting_the_same_form_again_changes_nothing(after_round):
+    data, inbox = after_round
+    before = tree_digest(data)
+    again = collect_forms(data, 2026, [inbox, inbox / "svar_SFF.xlsx"])
+    assert again.written == 0 and again.unchanged == 10 and len(again.forms) == 2
+    assert tree_digest(data) == before  # same bytes, not even a new log row
 
 
-def test_a_blank_cell_in_a_later_form_keeps_the_collected_value(data_copy, blank_forms, returned):
-    form(blank_forms, returned, "SOF", SOF_VALUES)
-    collect_forms(data_copy, 2026, [returned])
-    later = form(blank_forms, returned, "SOF", {("T24-K1", V26): 3}, "andra.xlsx")
-    collect_forms(data_copy, 2026, [later])
-    st = C.indicator_status(load_dataset(data_copy), 2026, "SOF").set_index("indikator_id")
+def test_a_blank_cell_in_a_later_form_keeps_the_collected_value(after_round, blank_forms):
+    data, inbox = after_round
+    later = form(blank_forms, inbox, "SOF", {("T24-K1", V26): 3}, "andra.xlsx")
+    collect_forms(data, 2026, [later])
+    st = C.indicator_status(load_dataset(data), 2026, "SOF").set_index("indikator_id")
     assert st.at["T23-K3", "varde"] == 1100 and st.at["T24-K1", "varde"] == 3
 
 
-def test_round_status_per_department(data_copy, blank_forms, returned):
-    form(blank_forms, returned, "SOF", SOF_VALUES)
-    collect_forms(data_copy, 2026, [returned])
+def test_round_status_per_department(after_round):
+    data_copy, _inbox = after_round
     # a value typed straight into the workbook counts as filled, but not as a returned form
     edit_cell(
         data_copy / "2026/indikatorvarden.xlsx",
@@ -175,7 +188,7 @@ def test_round_status_per_department(data_copy, blank_forms, returned):
     status = round_status(data_copy, 2026)
     by = {d.code: d for d in status.departments}
     sof, amf = by["SOF"], by["AMF"]
-    assert sof.returned and sof.files == ("svar_SOF.xlsx",) and sof.returned_at
+    assert sof.returned and sof.files == ("vad som helst.xlsx",) and sof.returned_at
     assert sof.filled == 5 and sof.expected == 86 and len(sof.missing) == 81
     assert "T23-K3" not in sof.missing and "T24-K1" in sof.missing
     assert not amf.returned and amf.filled == 1 and "T03-K3" not in amf.missing
@@ -283,11 +296,8 @@ def test_refuses_two_forms_of_one_department_that_disagree(data_copy, blank_form
     assert "a.xlsx (också SOF) har 1\u00a0100 i samma cell" in p
 
 
-def test_refuses_to_overwrite_a_different_value_unless_replace(
-    data_copy, blank_forms, returned, capsys
-):
-    form(blank_forms, returned, "SOF", SOF_VALUES)
-    collect_forms(data_copy, 2026, [returned])
+def test_refuses_to_overwrite_a_different_value_unless_replace(after_round, blank_forms, capsys):
+    data_copy, returned = after_round
     fixed = form(
         blank_forms,
         returned,
@@ -378,24 +388,23 @@ def test_values_workbook_shows_unit_and_target_and_checks_input(settings):
     r = rows[("T12-K1", "SOF")]
     assert ws[f"{cols['enhet']}{r}"].value == "andel" and ws[f"{cols['malvarde']}{r}"].value == 20
     assert "%" in ws[f"{cols['varde']}{r}"].number_format
-    rules = {
-        coordinate: dv
-        for dv in ws.data_validations.dataValidation
-        for coordinate in str(dv.sqref).split()
-    }
-    share = rules[f"{cols['varde']}{r}"]
+
+    def rule(coordinate):
+        (dv,) = [dv for dv in ws.data_validations.dataValidation if coordinate in dv.sqref]
+        return dv
+
+    share = rule(f"{cols['varde']}{r}")
     assert (share.type, share.formula1, share.formula2) == ("decimal", "0", "1")
-    count = rules[f"{cols['varde']}{rows[('T23-K3', 'VOF')]}"]
+    count = rule(f"{cols['varde']}{rows[('T23-K3', 'VOF')]}")
     assert (count.type, count.operator, count.formula1) == ("decimal", "greaterThanOrEqual", "0")
-    assert rules[f"{cols['varde']}{rows[('T02-K1', 'AMF')]}"].formula1 == '"ja,nej"'
+    assert rule(f"{cols['varde']}{rows[('T02-K1', 'AMF')]}").formula1 == '"ja,nej"'
+    assert rule(f"{cols['kommentar']}{r}").prompt
 
 
-def test_rebuild_after_mal_changes_keeps_every_value(data_copy, blank_forms, returned, capsys):
+def test_rebuild_after_mal_changes_keeps_every_value(after_round, capsys):
     from openpyxl import load_workbook
 
-    form(blank_forms, returned, "SOF", SOF_VALUES)
-    form(blank_forms, returned, "SFF", SFF_VALUES)
-    collect_forms(data_copy, 2026, [returned])
+    data_copy, _inbox = after_round
     values = data_copy / "2026/indikatorvarden.xlsx"
     book = load_workbook(values)  # the analyst adds a column of their own
     book["varden"].cell(1, 20, "anteckning")

@@ -422,58 +422,72 @@ class _Existing:
     log_header: list[str]
 
 
+def _table(ws) -> tuple[list[str], list[dict]]:
+    """A sheet as its header and one dict per non-blank row (cells as they show, ``_rad``)."""
+    lines = ws.iter_rows()
+    header = [parse_text(c.value) for c in next(lines, ())]
+    rows = []
+    for excel_row, line in enumerate(lines, start=2):
+        values = [cell_value(c) for c in line]
+        if all(_blank(v) for v in values):
+            continue
+        rec = {h: v for h, v in zip(header, values, strict=False) if h}
+        rec["_rad"] = excel_row
+        rows.append(rec)
+    return [h for h in header if h], rows
+
+
 def _read_existing(path: Path, label: str) -> _Existing:
-    """Every row and column of the current values workbook, as its cells show them."""
+    """Every row and column of the current values workbook, as its cells show them.
+
+    Refuses what a rewrite would lose: a formula without a saved result, a sheet of its own.
+    """
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     if not path.exists():
         return _Existing([], [], [], [])
     try:
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)
         uncached = uncached_formulas(path)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise ReportError(
             f"{label}: filen är ingen giltig Excel-fil (.xlsx): {exc.__class__.__name__}"
         ) from None
-    if "varden" not in book.sheetnames:
-        raise ReportError(f"{label}: bladet 'varden' saknas. Blad som finns: {book.sheetnames}")
-    from openpyxl.utils import get_column_letter
-
-    problems = [
-        Problem(label, sheet, row, get_column_letter(col), formula, FORMULA_WITHOUT_VALUE)
-        for sheet, cells in uncached.items()
-        for (row, col), formula in cells.items()
-    ]
-    known = {"varden", LOG_SHEET, "Läs mig"}
-    for name in book.sheetnames:
-        lines = book[name].iter_rows(values_only=True)
-        if name not in known and any(v is not None for line in lines for v in line):
-            problems.append(
-                Problem(
-                    label,
-                    name,
-                    expected=f"bladet '{name}' hör inte till arbetsboken och skulle försvinna när "
-                    "den skrivs om; flytta det till en egen fil",
-                )
+    try:
+        if "varden" not in book.sheetnames:
+            raise ReportError(f"{label}: bladet 'varden' saknas. Blad som finns: {book.sheetnames}")
+        header, rows = _table(book["varden"])
+        problems = [
+            Problem(
+                label,
+                sheet,
+                row,
+                (header[col - 1] if sheet == "varden" and col <= len(header) else None)
+                or get_column_letter(col),
+                formula,
+                FORMULA_WITHOUT_VALUE,
             )
-    if problems:
-        raise DataValidationError(problems)
-
-    def table(ws) -> tuple[list[str], list[dict]]:
-        lines = ws.iter_rows()
-        header = [parse_text(c.value) for c in next(lines, ())]
-        rows = []
-        for excel_row, line in enumerate(lines, start=2):
-            values = [cell_value(c) for c in line]
-            if all(v is None or str(v).strip() == "" for v in values):
+            for sheet, cells in uncached.items()
+            for (row, col), formula in cells.items()
+        ]
+        for name in book.sheetnames:
+            if name in ("varden", LOG_SHEET, "Läs mig"):
                 continue
-            rec = {h: v for h, v in zip(header, values, strict=False) if h}
-            rec["_rad"] = excel_row
-            rows.append(rec)
-        return [h for h in header if h], rows
-
-    header, rows = table(book["varden"])
-    log_header, log = table(book[LOG_SHEET]) if LOG_SHEET in book.sheetnames else ([], [])
+            if any(v is not None for line in book[name].iter_rows(values_only=True) for v in line):
+                problems.append(
+                    Problem(
+                        label,
+                        name,
+                        expected=f"bladet '{name}' hör inte till arbetsboken och skulle "
+                        "försvinna när den skrivs om; flytta det till en egen fil",
+                    )
+                )
+        if problems:
+            raise DataValidationError(problems)
+        log_header, log = _table(book[LOG_SHEET]) if LOG_SHEET in book.sheetnames else ([], [])
+    finally:
+        book.close()
     return _Existing(header, rows, log, log_header)
 
 

@@ -269,6 +269,7 @@ def write_values_workbook(
     grey = PatternFill("solid", fgColor=INFO_COLOUR)
     yellow = PatternFill("solid", fgColor=INPUT_COLOUR)
     rules: dict[tuple[str, str], object] = {}
+    cells_of: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for excel_row, rec in enumerate(rows, start=2):
         unit = rec.get("_enhet")
         for name in ("enhet", "mal", "malvarde"):
@@ -296,10 +297,31 @@ def write_values_workbook(
                 }[name]
                 rules[key] = value_validation(kind, title, prompt, value=name != "kommentar")
                 ws.add_data_validation(rules[key])
-            rules[key].add(cell)
+            cells_of.setdefault(key, []).append((excel_row, col[name]))
+    for key, cells in cells_of.items():
+        rules[key].sqref = _ranges(cells)  # one assignment: adding cell by cell is quadratic
     ws.column_dimensions["C"].width = 60
     ws.column_dimensions["E"].width = 40
     return save(book, path)
+
+
+def _ranges(cells: list[tuple[int, int]]) -> str:
+    """Cells (row, column) as Excel ranges, runs of consecutive rows joined: ``G2:G9 G14``."""
+    from openpyxl.utils import get_column_letter
+
+    parts = []
+    for column in sorted({c for _r, c in cells}):
+        rows = sorted(r for r, c in cells if c == column)
+        letter = get_column_letter(column)
+        start = prev = rows[0]
+        for r in [*rows[1:], None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            parts.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
+            if r is not None:
+                start = prev = r
+    return " ".join(parts)
 
 
 def values_row(
