@@ -224,7 +224,7 @@ def cmd_rebuild_values(args) -> int:
     try:
         result = rebuild_values_workbook(settings.data_dir, args.year)
     except DataValidationError as exc:
-        return _refused(exc, "Rätta först problemen utanför indikatorvarden.xlsx")
+        return _refused(exc, f"{args.year}/indikatorvarden.xlsx byggdes inte om")
     print(
         f"Byggde om {result.path} från {args.year}/mal.xlsx: {result.rows} rader "
         f"(indikator × ansvarig förvaltning), {result.values} ifyllda värden behållna."
