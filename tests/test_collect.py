@@ -453,7 +453,7 @@ def _readme_steps(readme: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_readme_collection_section_followed_literally(settings, tmp_path):
+def test_readme_collection_section_followed_literally(settings, tmp_path, capsys):
     readme = (settings.project_root / "README.md").read_text("utf-8")
     steps = _readme_steps(readme)
     assert steps == [
@@ -492,8 +492,9 @@ def test_readme_collection_section_followed_literally(settings, tmp_path):
     (inbox / "Socialförvaltningen svar.xlsx").unlink()
     form(forms, inbox, "SOF", {**SOF_VALUES, ("T23-K3", V26): "1 150"}, "SOF rättad.xlsx")
     before = tree_digest(project / "data")
-    again = run(steps[1])
-    assert again.returncode == 1 and "inget ersätts utan --replace" in again.stderr
+    data = ["--data-dir", str(project / "data")]
+    assert main(["collect", "2026", str(inbox), *data]) == 1  # step 3 again (in-process)
+    assert "inget ersätts utan --replace" in capsys.readouterr().err
     assert tree_digest(project / "data") == before
     replaced = run(steps[2])
     assert replaced.returncode == 0, replaced.stderr
@@ -503,8 +504,7 @@ def test_readme_collection_section_followed_literally(settings, tmp_path):
     assert "SOF (socialförvaltningen): formulär inläst" in status.stdout
     assert "SOF rättad.xlsx" in status.stdout and "saknas: T01-K2" in status.stdout
     # 6. check and render as usual (one report here)
-    check = run(".venv/bin/python -m report_utils validate")
-    assert check.returncode == 0, check.stderr
+    assert main(["validate", *data]) == 0, capsys.readouterr().err
     render = run(
         ".venv/bin/python -m report_utils render --department SOF --year 2026 --no-progress"
     )
