@@ -9,6 +9,7 @@ import pytest
 from report_utils import schemas as S
 from report_utils.loading import (
     CellError,
+    is_percent_format,
     parse_codes,
     parse_date,
     parse_enum,
@@ -17,7 +18,9 @@ from report_utils.loading import (
     parse_intlist,
     parse_number,
     parse_text,
+    percent_points,
     read_workbook,
+    uncached_formulas,
 )
 from report_utils.workbooks import write_workbook
 
@@ -119,3 +122,66 @@ def test_read_workbook_keeps_excel_row_numbers(tmp_path):
     frame = sheets["koppling"].frame
     assert list(frame["_rad"]) == [2, 4]
     assert list(frame["koppling_id"]) == ["K1", "K2"]
+
+
+@pytest.mark.parametrize(
+    ("number_format", "percent"),
+    [
+        ("0%", True),
+        ("0.0 %", True),
+        ("0.00%", True),
+        ("[Red]0.0%", True),
+        ("General", False),
+        ("#,##0", False),
+        ('General" %"', False),  # a quoted % is text: the number is not scaled
+        ("0\\%", False),
+        (None, False),
+    ],
+)
+def test_is_percent_format(number_format, percent):
+    assert is_percent_format(number_format) is percent
+
+
+def test_percent_points_is_exact():
+    assert percent_points(0.235) == 23.5  # plain 0.235 * 100 is 23.499999999999996
+    assert percent_points(0.1) == 10 and percent_points(1) == 100
+
+
+def _sheet_with(tmp_path, cells: dict[str, tuple[object, str]]):
+    """An xlsx with sheet 'resultat' of INSATSER, one data row, the given cells and formats."""
+    from openpyxl import load_workbook
+
+    path = write_workbook(tmp_path / "i.xlsx", S.INSATSER, {"resultat": [{"resultat_id": "r1"}]})
+    book = load_workbook(path)
+    ws = book["resultat"]
+    cols = {c.value: c.column_letter for c in ws[1]}
+    for column, (value, number_format) in cells.items():
+        ws[f"{cols[column]}2"].value = value
+        ws[f"{cols[column]}2"].number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_percent_formatted_cell_is_read_as_excel_shows_it(tmp_path):
+    path = _sheet_with(
+        tmp_path,
+        {"varde": (0.235, "0.0%"), "varde_max": (0.5, "0%"), "matt": (0.125, "0.0 %")},
+    )
+    sheets, _problems = read_workbook(path, S.INSATSER)
+    rec = sheets["resultat"].frame.iloc[0]
+    assert rec["varde"] == 23.5 and rec["varde_max"] == 50  # numbers: percent units
+    assert rec["matt"] == "12,5 %"  # text: what the user saw
+
+
+def test_formula_without_a_saved_result_is_a_located_problem(tmp_path):
+    path = _sheet_with(tmp_path, {"varde": ("=1+1", "General")})
+    column = S.INSATSER.sheet("resultat").column_names.index("varde") + 1
+    assert uncached_formulas(path) == {"resultat": {(2, column): "=1+1"}}
+    _sheets, problems = read_workbook(path, S.INSATSER)
+    (p,) = [p for p in problems if p.column == "varde"]
+    assert p.row == 2 and p.value == "=1+1" and "öppna och spara filen i Excel" in p.expected
+
+
+def test_no_formulas_means_no_second_read(tmp_path):
+    path = _sheet_with(tmp_path, {"varde": (12, "General")})
+    assert uncached_formulas(path) == {}

@@ -64,6 +64,25 @@ def test_new_year_creates_goals_values_and_checklist(data_copy, dataset):
     assert "indikatorvarden.xlsx" in text and "aldrig 0" in text and "validate" in text
 
 
+def test_new_year_values_workbook_shows_unit_and_target_and_checks_input(data_copy):
+    from openpyxl import load_workbook
+
+    new_year(data_copy, 2027)
+    book = load_workbook(data_copy / "2027" / "indikatorvarden.xlsx")
+    assert book.sheetnames == ["varden", "inlamningar", "Läs mig"]
+    ws = book["varden"]
+    cols = header_index(ws)
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "T12-K1")
+    assert ws.cell(row, cols["enhet"]).value == "andel"
+    assert "20 procent" in ws.cell(row, cols["mal"]).value
+    assert ws.cell(row, cols["malvarde"]).value == 20
+    value = ws.cell(row, cols["varde"])
+    assert "%" in value.number_format
+    (rule,) = [dv for dv in ws.data_validations.dataValidation if value.coordinate in dv.sqref]
+    assert (rule.type, rule.formula1, rule.formula2) == ("decimal", "0", "1")
+    assert "rebuild-values 2027" in (data_copy / "2027" / CHECKLIST).read_text("utf-8")
+
+
 def test_new_year_refuses_existing_year_and_changes_nothing(data_copy):
     new_year(data_copy, 2027)
     before = tree_digest(data_copy)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import edit_cell
+from conftest import edit_cell, header_index
 from report_utils.cli import main
 from report_utils.errors import DataValidationError
 from report_utils.model import collect, load_dataset
@@ -183,3 +183,87 @@ def test_validate_as_a_subprocess_prints_no_traceback(data_copy):
     assert proc.returncode == 1
     assert "referens.xlsx" in proc.stderr and "filen saknas" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+VARDEN = "2026/indikatorvarden.xlsx"
+
+
+def _append_value_row(path, **cells) -> int:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    ws = book["varden"]
+    cols = {c.value: c.column for c in ws[1]}
+    row = ws.max_row + 1
+    for name, value in cells.items():
+        ws.cell(row, cols[name]).value = value
+    book.save(path)
+    return row
+
+
+def test_value_on_the_row_of_a_department_not_responsible_is_an_error(data_copy):
+    # T12-K1 is SOF's alone: a value typed on a VOF row would show in no report
+    row = _append_value_row(
+        data_copy / VARDEN, indikator_id="T12-K1", forvaltning="VOF", varde=12, kommentar="x"
+    )
+    problems = problems_of(data_copy)
+    p = only(problems, file=VARDEN, sheet="varden", row=row, column="varde")
+    assert p.value == "12"
+    assert "förvaltningen VOF är inte ansvarig för indikatorn T12-K1" in p.expected
+    assert "2026/mal.xlsx" in p.expected and "ansvariga: SOF" in p.expected
+    only(problems, file=VARDEN, sheet="varden", row=row, column="kommentar")
+    # a blank row of a non-responsible department loses nothing and is no error
+    _append_value_row(data_copy / VARDEN, indikator_id="T12-K2", forvaltning="VOF")
+    assert len(problems_of(data_copy)) == 2
+
+
+def test_percent_formatted_value_is_read_as_excel_shows_it(data_copy):
+    path = data_copy / VARDEN
+    row = edit_cell(path, "varden", "varde", 0.235, where=("indikator_id", "T12-K1"))
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)["varden"]
+    assert "%" in ws.cell(row, header_index(ws)["varde"]).number_format  # as generated
+    ds, problems = collect(data_copy)
+    assert problems == []
+    varden = ds.goals[2026].varden
+    assert varden.loc[varden["_rad"] == row, "varde"].iloc[0] == 23.5
+
+
+def test_unit_shown_beside_the_value_must_match_mal(data_copy):
+    row = edit_cell(
+        data_copy / VARDEN, "varden", "enhet", "antal", where=("indikator_id", "T12-K1")
+    )
+    p = only(problems_of(data_copy), file=VARDEN, row=row, column="enhet")
+    assert p.value == "antal" and "'andel'" in p.expected and "rebuild-values 2026" in p.expected
+
+
+def test_formula_without_a_saved_result_in_the_values_workbook(data_copy):
+    row = edit_cell(data_copy / VARDEN, "varden", "varde", "=2*3", where=("indikator_id", "T23-K3"))
+    p = only(problems_of(data_copy), file=VARDEN, row=row, column="varde")
+    assert p.value == "=2*3" and "öppna och spara filen i Excel" in p.expected
+
+
+def test_comparison_value_out_of_range(data_copy):
+    row = edit_cell(
+        data_copy / VARDEN, "varden", "jamforelsevarde", "130 %", where=("indikator_id", "T12-K1")
+    )
+    p = only(problems_of(data_copy), file=VARDEN, row=row, column="jamforelsevarde")
+    assert p.value == 130 and "0 och 100" in p.expected
+
+
+def test_validation_does_not_change_the_sheet_it_checks(data_copy):
+    from report_utils import schemas as S
+    from report_utils import validation as V
+    from report_utils.loading import read_workbook
+
+    edit_cell(data_copy / VARDEN, "varden", "varde", "23,5 %", where=("indikator_id", "T12-K1"))
+    sheets, _ = read_workbook(data_copy / VARDEN, S.INDIKATORVARDEN)
+    varden = sheets["varden"]
+    before = varden.frame.copy()
+    indikatorer = load_dataset(data_copy).goals[2026].indikatorer
+    parsed, problems = V.parse_indicator_values(varden, indikatorer, 2026)
+    assert problems == [] and V.check_indicator_values(varden, indikatorer, 2026) == []
+    assert varden.frame.equals(before)  # still the text as typed
+    assert "23,5 %" in set(varden.frame["varde"])
+    assert 23.5 in set(parsed["varde"])

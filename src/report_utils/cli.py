@@ -1,4 +1,5 @@
-"""``python -m report_utils`` / ``report-utils``: render, validate, new-year.
+"""``python -m report_utils`` / ``report-utils``: render, validate, new-year, and the
+collection round: forms, collect, status, rebuild-values.
 
 A mistake in the user's own input (unknown department, invalid spreadsheet, existing
 year) prints a message and exits non-zero — never a traceback. Exit codes: 0 success,
@@ -75,6 +76,41 @@ def build_parser() -> argparse.ArgumentParser:
     new_year = sub.add_parser("new-year", help="skapa nästa års datafiler från senaste årets mål")
     new_year.add_argument("year", type=int, help="det nya året, t.ex. 2027")
     new_year.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+
+    forms = sub.add_parser("forms", help="skapa ett ifyllnadsformulär per förvaltning för ett år")
+    forms.add_argument("year", type=int, help="året som värdena gäller, t.ex. 2026")
+    forms.add_argument(
+        "--out",
+        dest="forms_out",
+        metavar="DIR",
+        help="mapp för formulären (standard: outputs/formular)",
+    )
+    forms.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+
+    collect = sub.add_parser(
+        "collect", help="läs in ifyllda formulär till årets indikatorvarden.xlsx"
+    )
+    collect.add_argument("year", type=int, help="året som värdena gäller, t.ex. 2026")
+    collect.add_argument(
+        "sources", nargs="+", metavar="FILE_OR_DIR", help="formulärfiler eller mappar med formulär"
+    )
+    collect.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+    collect.add_argument(
+        "--replace",
+        action="store_true",
+        help="ersätt värden som redan finns och skiljer sig (listar vad som ersattes)",
+    )
+
+    status = sub.add_parser("status", help="visa insamlingens läge per förvaltning")
+    status.add_argument("year", type=int, help="året, t.ex. 2026")
+    status.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+
+    rebuild = sub.add_parser(
+        "rebuild-values",
+        help="bygg om årets indikatorvarden.xlsx från mal.xlsx och behåll alla värden",
+    )
+    rebuild.add_argument("year", type=int, help="året, t.ex. 2026")
+    rebuild.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
     return parser
 
 
@@ -120,7 +156,96 @@ def cmd_new_year(args) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "validate": cmd_validate, "new-year": cmd_new_year}
+def cmd_forms(args) -> int:
+    from .forms import write_forms
+
+    settings = _settings(args)
+    out = Path(args.forms_out) if args.forms_out else settings.out_dir / "formular"
+    written = write_forms(settings.data_dir, args.year, out)
+    print(f"Skapade {len(written)} formulär för {args.year}:")
+    for path in written:
+        print(f"  {path}")
+    print(
+        "Skicka varje fil till sin förvaltning; läs in de ifyllda med "
+        f"`python -m report_utils collect {args.year} MAPP`."
+    )
+    return 0
+
+
+def _refused(problems_error, what: str) -> int:
+    print(f"{what}: inget har skrivits.", file=sys.stderr)
+    print(str(problems_error), file=sys.stderr)
+    return problems_error.exit_code
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def cmd_collect(args) -> int:
+    from .collect import collect_forms
+    from .errors import DataValidationError
+
+    settings = _settings(args)
+    try:
+        result = collect_forms(
+            settings.data_dir, args.year, [Path(s) for s in args.sources], replace=args.replace
+        )
+    except DataValidationError as exc:
+        return _refused(exc, "Formulären lästes inte in")
+    print(f"Läste in {len(result.forms)} formulär till {result.path}:")
+    for form in result.forms:
+        print(f"  {form.department}: {form.label} — {_count(form.filled, 'värde', 'värden')}")
+    print(
+        f"{_count(result.written, 'cell', 'celler')} skrevs, {result.unchanged} var redan likadana."
+    )
+    if result.replaced:
+        print(f"Ersatte {_count(len(result.replaced), 'värde', 'värden')} (--replace):")
+        for rep in result.replaced:
+            print(f"  {rep}")
+    print("\n".join(result.status.lines(missing_ids=False)))
+    print(f"Vilka värden som saknas: python -m report_utils status {args.year}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from .collect import round_status
+
+    settings = _settings(args)
+    print(round_status(settings.data_dir, args.year))
+    return 0
+
+
+def cmd_rebuild_values(args) -> int:
+    from .collect import rebuild_values_workbook
+    from .errors import DataValidationError
+
+    settings = _settings(args)
+    try:
+        result = rebuild_values_workbook(settings.data_dir, args.year)
+    except DataValidationError as exc:
+        return _refused(exc, f"{args.year}/indikatorvarden.xlsx byggdes inte om")
+    print(
+        f"Byggde om {result.path} från {args.year}/mal.xlsx: {result.rows} rader "
+        f"(indikator × ansvarig förvaltning), {result.values} ifyllda värden behållna."
+    )
+    if result.kept_apart:
+        print(
+            f"{len(result.kept_apart)} rader med innehåll som mal.xlsx inte längre efterfrågar "
+            "ligger sist; `python -m report_utils validate` visar vad som ska göras med dem."
+        )
+    return 0
+
+
+COMMANDS = {
+    "render": cmd_render,
+    "validate": cmd_validate,
+    "new-year": cmd_new_year,
+    "forms": cmd_forms,
+    "collect": cmd_collect,
+    "status": cmd_status,
+    "rebuild-values": cmd_rebuild_values,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,15 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _ID = re.compile(r"^[A-Za-z0-9ÅÄÖåäö][A-Za-z0-9ÅÄÖåäö_\-]*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _INTLIST_SPLIT = re.compile(r"\s*(?:,|\boch\b|;)\s*")
+# a formula element in a worksheet's XML (<f>, <f t="shared" …/>, or with a namespace prefix)
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# parts of an Excel number format that are shown literally, not interpreted
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].')
+
+FORMULA_WITHOUT_VALUE = (
+    "en formel utan sparat resultat (filen är sparad av ett annat program än Excel); "
+    "öppna och spara filen i Excel, eller skriv in värdet i stället för formeln"
+)
 
 
 class CellError(ValueError):
@@ -53,6 +63,50 @@ def parse_number(value: object) -> float | None:
     if not _NUMBER.match(text):
         raise CellError(S.KIND_EXPECTED[S.NUMBER])
     return float(text)
+
+
+def is_percent_format(number_format: object) -> bool:
+    """Whether an Excel number format shows a cell in percent (``0%``, ``0.0 %`` …).
+
+    Excel stores such a cell as a fraction (23,5 % is 0.235) and multiplies by 100 to show
+    it; a ``%`` inside quotes, after a backslash or in ``[…]`` is literal text and does not.
+    """
+    if not isinstance(number_format, str) or "%" not in number_format:
+        return False
+    return "%" in _FORMAT_LITERALS.sub("", number_format)
+
+
+def percent_points(value: int | float) -> float:
+    """A fraction shown in percent as the number of percent Excel shows: 0.235 → 23.5.
+
+    Goes through the shortest decimal form of the float, so 0.235 gives exactly 23.5
+    (plain ``0.235 * 100`` is 23.499999999999996).
+    """
+    return float(Decimal(repr(float(value))) * 100)
+
+
+def swedish_decimal(value: float) -> str:
+    """A number as Swedes write it without grouping: 23.5 → ``23,5``, 23.0 → ``23``."""
+    text = f"{Decimal(repr(float(value))):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "\u2212")
+
+
+def cell_value(cell) -> object:
+    """What a cell shows, for the parsers: a number in a percent-formatted cell becomes the
+    percent Excel shows — as text ``23,5 %`` (read by :func:`parse_number` as 23.5), so that a
+    text column keeps what the user saw and a number column gets the share in percent units.
+    """
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and value == value  # not NaN
+        and is_percent_format(getattr(cell, "number_format", None))
+    ):
+        return f"{swedish_decimal(percent_points(value))} %"
+    return value
 
 
 def parse_int(value: object) -> int | None:
@@ -147,6 +201,41 @@ def workbook_path(data_dir: Path, workbook: S.Workbook, year: int | None = None)
     return Path(data_dir) / rel
 
 
+def uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells holding a formula but no saved result, per sheet: ``{(row, column): formula}``.
+
+    Excel saves each formula's last result beside it and openpyxl (``data_only``) reads that;
+    files written by other tools often have the formula only, which would read as blank.
+    Cheap when there are no formulas at all (the common case): the sheets' XML is scanned
+    for a formula element before anything is parsed a second time.
+    """
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:
+        parts = [
+            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        ]
+        if not any(_FORMULA_TAG.search(archive.read(n)) for n in parts):
+            return {}
+    formulas = load_workbook(path, read_only=True, data_only=False)
+    results = load_workbook(path, read_only=True, data_only=True)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for name in formulas.sheetnames:
+            rows_f = formulas[name].iter_rows()
+            rows_v = results[name].iter_rows()
+            for row_f, row_v in zip(rows_f, rows_v, strict=False):
+                for cell_f, cell_v in zip(row_f, row_v, strict=False):
+                    if getattr(cell_f, "data_type", None) == "f" and cell_v.value is None:
+                        formula = cell_f.value
+                        text = getattr(formula, "text", formula)  # ArrayFormula
+                        found.setdefault(name, {})[(cell_f.row, cell_f.column)] = str(text)
+    finally:
+        formulas.close()
+        results.close()
+    return found
+
+
 def read_workbook(
     path: Path, workbook: S.Workbook, label: str | None = None
 ) -> tuple[dict[str, LoadedSheet], list[Problem]]:
@@ -159,6 +248,7 @@ def read_workbook(
         return {}, [Problem(label, expected="filen saknas; den ska finnas i datamappen")]
     try:
         book = load_workbook(path, read_only=True, data_only=True)
+        uncached = uncached_formulas(path)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         return {}, [
             Problem(
@@ -178,7 +268,9 @@ def read_workbook(
                     )
                 )
                 continue
-            loaded = _read_sheet(book[spec.name], workbook, spec, label)
+            loaded = _read_sheet(
+                book[spec.name], workbook, spec, label, uncached.get(spec.name, {})
+            )
             sheets[spec.name] = loaded
             problems.extend(loaded.problems)
     finally:
@@ -186,11 +278,22 @@ def read_workbook(
     return sheets, problems
 
 
-def _read_sheet(ws, workbook: S.Workbook, spec: S.Sheet, label: str) -> LoadedSheet:
+def _blank(value: object) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _read_sheet(
+    ws,
+    workbook: S.Workbook,
+    spec: S.Sheet,
+    label: str,
+    uncached: dict[tuple[int, int], str] | None = None,
+) -> LoadedSheet:
     problems: list[Problem] = []
-    rows = ws.iter_rows(values_only=True)
+    uncached = uncached or {}
+    rows = ws.iter_rows()
     header_row = next(rows, None) or ()
-    header = [parse_text(h) for h in header_row]
+    header = [parse_text(cell.value) for cell in header_row]
     positions = {name: i for i, name in enumerate(header) if name}
     missing = [c for c in spec.column_names if c not in positions]
     for name in missing:
@@ -207,13 +310,32 @@ def _read_sheet(ws, workbook: S.Workbook, spec: S.Sheet, label: str) -> LoadedSh
             )
         )
     records: list[dict] = []
-    for excel_row, values in enumerate(rows, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
+    for excel_row, cells in enumerate(rows, start=2):
+        values = [cell_value(cell) for cell in cells]
+        formulas = {
+            col.name: uncached[(excel_row, positions[col.name] + 1)]
+            for col in spec.columns
+            if col.name in positions and (excel_row, positions[col.name] + 1) in uncached
+        }
+        if all(_blank(v) for v in values) and not formulas:
             continue
         record: dict = {ROW: excel_row}
         for col in spec.columns:
             pos = positions.get(col.name)
             raw = values[pos] if pos is not None and pos < len(values) else None
+            if col.name in formulas:
+                record[col.name] = None
+                problems.append(
+                    Problem(
+                        label,
+                        spec.name,
+                        excel_row,
+                        col.name,
+                        formulas[col.name],
+                        FORMULA_WITHOUT_VALUE,
+                    )
+                )
+                continue
             try:
                 record[col.name] = PARSERS[col.kind](raw)
             except CellError as exc:

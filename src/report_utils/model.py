@@ -205,15 +205,17 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
         values_path = workbook_path(data_dir, S.INDIKATORVARDEN, year)
         values = read(S.INDIKATORVARDEN, year) if values_path.exists() else {}
         check_refs(values, local)
+        varden = _frame(values, S.INDIKATORVARDEN.sheet("varden"))
         if "varden" in values:
-            problems.extend(V.check_indicator_values(values["varden"], indicators_frame))
+            varden, found = V.parse_indicator_values(values["varden"], indicators_frame, year)
+            problems.extend(found)
         goals[year] = GoalYear(
             year=year,
             teman=_frame(mal, S.MAL.sheet("teman")),
             aktiviteter=_frame(mal, S.MAL.sheet("aktiviteter")),
             langsiktiga_mal=_frame(mal, S.MAL.sheet("langsiktiga_mal")),
             indikatorer=indicators_frame,
-            varden=_frame(values, S.INDIKATORVARDEN.sheet("varden")),
+            varden=varden,
         )
 
     kop = loaded["koppling"]

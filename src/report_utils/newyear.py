@@ -12,10 +12,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import schemas as S
 from .errors import ParameterError
 from .model import discover_goal_years, load_dataset
-from .workbooks import write_workbook
+from .workbooks import values_row, write_values_workbook
 
 CHECKLIST = "ATT_GORA.md"
 
@@ -26,14 +25,13 @@ def _records(frame) -> list[dict]:
 
 
 def value_rows(indikatorer, departments: list[str]) -> list[dict]:
-    """One blank row per indicator × responsible department (blank = all departments)."""
-    rows = []
-    for rec in indikatorer.to_dict("records"):
-        for dept in rec["ansvariga"] or departments:
-            rows.append(
-                {"indikator_id": rec["indikator_id"], "indikator": rec["text"], "forvaltning": dept}
-            )
-    return rows
+    """One blank row per indicator × responsible department (blank = all departments),
+    with the indicator's unit and target beside the value."""
+    return [
+        values_row(rec, dept)
+        for rec in indikatorer.to_dict("records")
+        for dept in rec["ansvariga"] or departments
+    ]
 
 
 def checklist(year: int, source_year: int) -> str:
@@ -46,11 +44,15 @@ Skapat av `python -m report_utils new-year {year}` från {source_year} års mål
    Behåll id-koderna (T01, T07-K1 …) för det som finns kvar, så att jämförelsen över åren
    fungerar; ge nya rader nya koder. Uppdatera källkolumnerna (kalla_avsnitt, kalla_citat)
    så att de pekar på årets dokument.
-2. **Indikatorvärden** – öppna `{year}/indikatorvarden.xlsx` och låt varje förvaltning fylla
-   i kolumnen `varde` för sina rader (antal, andel i procent, ja/nej eller text) och vid behov
-   `kommentar`. En tom cell betyder *ej rapporterat* – skriv aldrig 0 för något som inte är
-   känt. För mål som anges som förändring (t.ex. −20 %) fylls `jamforelsevarde` i med
-   utgångsvärdet; annars jämförs med föregående års värde.
+2. **Indikatorvärden** – har du ändrat indikatorerna i `{year}/mal.xlsx`, kör
+   `python -m report_utils rebuild-values {year}` så att `{year}/indikatorvarden.xlsx` får
+   rätt rader, enheter och mål. Skapa sedan ett formulär per förvaltning med
+   `python -m report_utils forms {year}`, skicka ut dem och läs in de ifyllda med
+   `python -m report_utils collect {year} MAPP-MED-FORMULÄR`; `python -m report_utils status
+   {year}` visar vilka som lämnat in. (Värden kan också skrivas direkt i kolumnen `varde`.)
+   En tom cell betyder *ej rapporterat* – skriv aldrig 0 för något som inte är känt. För mål
+   som anges som förändring (t.ex. −20 %) fylls jämförelsevärdet i med utgångsvärdet; annars
+   jämförs med föregående års värde.
 3. **Kontrollera** – kör `python -m report_utils validate` och rätta det som rapporteras.
 4. **Rendera** – kör `make report`. {year} års rapporter och länkar på startsidan skapas
    automatiskt.
@@ -80,11 +82,10 @@ def new_year(data_dir: Path, year: int) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=data_dir))
     try:
         shutil.copy2(data_dir / str(source_year) / "mal.xlsx", staging / "mal.xlsx")
-        write_workbook(
+        write_values_workbook(
             staging / "indikatorvarden.xlsx",
-            S.INDIKATORVARDEN,
-            {"varden": value_rows(goal.indikatorer, dataset.departments)},
-            note=f"Värden för {year}. Tom cell = ej rapporterat, aldrig 0.",
+            year,
+            value_rows(goal.indikatorer, dataset.departments),
         )
         (staging / CHECKLIST).write_text(checklist(year, source_year), "utf-8")
         staging.rename(target)

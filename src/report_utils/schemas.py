@@ -437,33 +437,76 @@ INDIKATORVARDEN = Workbook(
     key="indikatorvarden",
     path="{year}/indikatorvarden.xlsx",
     per_year=True,
-    doc="Förvaltningarnas rapporterade värden för årets indikatorer.",
+    doc=(
+        "Förvaltningarnas rapporterade värden för årets indikatorer. Skapas och byggs om från "
+        "årets mal.xlsx (new-year, rebuild-values); fylls med collect från förvaltningarnas "
+        "formulär eller direkt här."
+    ),
     sheets=(
         Sheet(
             "varden",
             (
                 Column("indikator_id", ID, "Indikatorn.", ref=Ref("indikatorer", "indikator_id")),
-                Column("indikator", doc="Indikatorns text (för läsbarhet).", required=False),
                 Column(
                     "forvaltning",
                     ID,
-                    "Förvaltningen som rapporterar.",
+                    "Förvaltningen som rapporterar; ska vara ansvarig för indikatorn.",
                     ref=Ref("forvaltningar", "kod"),
                 ),
+                Column("indikator", doc="Indikatorns text (för läsbarhet).", required=False),
+                Column(
+                    "enhet",
+                    ENUM,
+                    "Indikatorns enhet, som i mal.xlsx (visas som stöd; måste stämma).",
+                    required=False,
+                    choices=INDIKATOR_ENHETER,
+                ),
+                Column("mal", doc="Målet i ord (visas som stöd).", required=False),
+                Column("malvarde", NUMBER, "Målvärdet (visas som stöd).", required=False),
                 Column(
                     "varde",
-                    doc="Värdet (antal, andel i %, ja/nej eller text). Tomt = ej rapporterat.",
+                    doc=(
+                        "Värdet efter enheten: antal (≥ 0), andel i % (0–100; en cell i "
+                        "procentformat läses som Excel visar den), ja/nej eller text. "
+                        "Tomt = ej rapporterat."
+                    ),
                     required=False,
                 ),
                 Column(
                     "jamforelsevarde",
                     NUMBER,
-                    "Utgångsvärde för mål som anges som förändring (t.ex. −20 %).",
+                    "Utgångsvärde för mål som anges som förändring (t.ex. −20 %), i indikatorns "
+                    "enhet.",
                     required=False,
                 ),
                 Column("kommentar", doc="Förvaltningens kommentar.", required=False),
             ),
             doc="En rad per indikator och ansvarig förvaltning; fylls i av förvaltningarna.",
+        ),
+        Sheet(
+            "inlamningar",
+            (
+                Column(
+                    "forvaltning",
+                    ID,
+                    "Förvaltningen vars formulär lästes in.",
+                    ref=Ref("forvaltningar", "kod"),
+                ),
+                Column("fil", doc="Formulärfilens namn när den lästes in."),
+                Column("kontrollsumma", doc="SHA-256 (början) av formulärfilen."),
+                Column("inlast", doc="När formuläret lästes in (ÅÅÅÅ-MM-DD TT:MM)."),
+                Column("formularversion", INT, "Formulärets version.", min=1),
+                Column("antal_varden", INT, "Antal ifyllda värden i formuläret.", min=0),
+                Column(
+                    "ersatta",
+                    doc="Värden som ersattes (med --replace): indikator, kolumn, gammalt → nytt.",
+                    required=False,
+                ),
+            ),
+            doc=(
+                "En rad per inläst formulär (skrivs av collect); visar vilka förvaltningar "
+                "som lämnat in."
+            ),
         ),
     ),
 )

@@ -208,8 +208,24 @@ def check_targets(indikatorer: LoadedSheet) -> list[Problem]:
     return problems
 
 
+PERCENT_IN_COUNT = "väntade ett antal (ett tal utan %-tecken; indikatorn räknas i antal)"
+NOT_RESPONSIBLE = (
+    "förvaltningen {dept} är inte ansvarig för indikatorn {ind} enligt {mal} "
+    "(ansvariga: {who}); flytta värdet till en ansvarig förvaltnings rad eller ändra "
+    "ansvariga i mal.xlsx — annars visas det inte i någon rapport"
+)
+UNIT_MISMATCH = (
+    "enheten stämmer inte med {mal}, där indikatorn har enheten '{unit}'; "
+    "kör `python -m report_utils rebuild-values {year}` så att arbetsboken visar rätt enhet"
+)
+
+
 def parse_indicator_value(raw: object, unit: str) -> object:
-    """An indicator value as its unit wants it; raises ``ValueError`` with what was expected."""
+    """An indicator value as its unit wants it; raises ``ValueError`` with what was expected.
+
+    Counts and shares are numbers (a share in percent: ``23,5 %``, ``23,5`` and a
+    percent-formatted cell holding 0.235 all give 23.5); ja/nej is lower-cased; text is kept.
+    """
     if raw is None or str(raw).strip() == "":
         return None
     if unit == "ja-nej":
@@ -219,6 +235,8 @@ def parse_indicator_value(raw: object, unit: str) -> object:
         return text
     if unit == "text":
         return str(raw).strip()
+    if unit == "antal" and isinstance(raw, str) and "%" in raw:
+        raise ValueError(PERCENT_IN_COUNT)
     try:
         number = parse_number(raw)
     except _CellError:
@@ -229,38 +247,98 @@ def parse_indicator_value(raw: object, unit: str) -> object:
     return number
 
 
-def check_indicator_values(varden: LoadedSheet, indikatorer: pd.DataFrame) -> list[Problem]:
-    """Parse each reported value by its indicator's unit; one row per indicator × department."""
-    units = dict(zip(indikatorer["indikator_id"], indikatorer["enhet"], strict=True))
+def responsible(ansvariga, department: str) -> bool:
+    """Whether ``department`` reports on an indicator (blank ``ansvariga``: all do)."""
+    return not ansvariga or department in ansvariga
+
+
+def parse_indicator_values(
+    varden: LoadedSheet, indikatorer: pd.DataFrame, year: int | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The values sheet with ``varde`` parsed by each indicator's unit, and every problem.
+
+    Never changes ``varden``: the parsed values come back in a new frame. Checks: one row
+    per indicator × department; values and comparison values within their unit's range;
+    a value (or comment) only on the row of a department responsible for the indicator
+    (anything else would show in no report); the ``enhet`` shown beside the value is the
+    indicator's unit in ``mal.xlsx``.
+    """
+    by_id = {rec["indikator_id"]: rec for rec in indikatorer.to_dict("records")}
+    mal = f"{year}/mal.xlsx" if year is not None else "mal.xlsx"
+    file, sheet = varden.file, varden.sheet.name
     problems = []
     seen: dict[tuple, int] = {}
     parsed = []
     for rec in varden.frame.to_dict("records"):
+        row = rec[ROW]
         key = (rec.get("indikator_id"), rec.get("forvaltning"))
         if None not in key and key in seen:
             problems.append(
                 Problem(
-                    varden.file,
-                    varden.sheet.name,
-                    rec[ROW],
+                    file,
+                    sheet,
+                    row,
                     "forvaltning",
                     key[1],
                     f"indikatorn {key[0]} har redan en rad för {key[1]} (rad {seen[key]})",
                 )
             )
-        seen.setdefault(key, rec[ROW])
-        unit = units.get(rec.get("indikator_id"), "text")
+        seen.setdefault(key, row)
+        indicator = by_id.get(rec.get("indikator_id"))
+        unit = indicator["enhet"] if indicator else "text"
         try:
             parsed.append(parse_indicator_value(rec.get("varde"), unit))
         except ValueError as exc:
             parsed.append(None)
+            problems.append(Problem(file, sheet, row, "varde", rec.get("varde"), str(exc)))
+        base = rec.get("jamforelsevarde")
+        wrong = None if base is None else quantity_problem(base, unit)
+        if wrong:
+            problems.append(Problem(file, sheet, row, "jamforelsevarde", base, wrong))
+        if indicator is None or key[1] is None:
+            continue  # an unknown id or department is reported by the reference check
+        shown_unit = rec.get("enhet")
+        if shown_unit is not None and shown_unit != unit:
             problems.append(
                 Problem(
-                    varden.file, varden.sheet.name, rec[ROW], "varde", rec.get("varde"), str(exc)
+                    file,
+                    sheet,
+                    row,
+                    "enhet",
+                    shown_unit,
+                    UNIT_MISMATCH.format(mal=mal, unit=unit, year=year or "ÅR"),
                 )
             )
-    varden.frame["varde"] = pd.Series(parsed, index=varden.frame.index, dtype=object)
-    return problems
+        if not responsible(indicator["ansvariga"], key[1]):
+            filled = [
+                c for c in ("varde", "jamforelsevarde", "kommentar") if rec.get(c) is not None
+            ]
+            for col in filled:
+                problems.append(
+                    Problem(
+                        file,
+                        sheet,
+                        row,
+                        col,
+                        rec.get(col),
+                        NOT_RESPONSIBLE.format(
+                            dept=key[1],
+                            ind=key[0],
+                            mal=mal,
+                            who=", ".join(indicator["ansvariga"]),
+                        ),
+                    )
+                )
+    frame = varden.frame.copy()
+    frame["varde"] = pd.Series(parsed, index=frame.index, dtype=object)
+    return frame, problems
+
+
+def check_indicator_values(
+    varden: LoadedSheet, indikatorer: pd.DataFrame, year: int | None = None
+) -> list[Problem]:
+    """The problems of :func:`parse_indicator_values` (``varden`` is left unchanged)."""
+    return parse_indicator_values(varden, indikatorer, year)[1]
 
 
 # -- meaning: responsibility per year, kinds of figures, yes/no targets, crosswalk evidence ------
