@@ -101,6 +101,9 @@ def test_inherited_and_unnamed_departments_are_said(ds):
     table = E.initiatives_table(E.filter_initiatives(ds)).set_index("Kod")
     assert table.at["pshout-yoga", "Förvaltningar"] == "SFF, SOF (via huvudinsatsen)"
     assert table.at["samordning", "Förvaltningar"] == E.NO_DEPARTMENT
+    assert table.at["skanedagen", "Förvaltningar"] == "SFF, SOF (2018); SFF, SOF, VOF (2019)"
+    in_2019 = E.initiatives_table(E.filter_initiatives(ds, year=2019)).set_index("Kod")
+    assert in_2019.at["skanedagen", "Förvaltningar"] == "SFF, SOF, VOF"
     texts = E.responsibility_texts(ds)
     assert texts["skanedagen"] == "SFF, SOF (2018); SFF, SOF, VOF (2019)"
     assert texts["mhfa"] == "SOF, VOF"
@@ -585,6 +588,9 @@ def test_explorer_widgets_update_pick_and_export(ds, tmp_path):
     ex.picker.value = "MHFA"
     assert ex.selected == "mhfa"
     assert F.esc(E.answer_line(ds, "mhfa")) in ex.record_html.value
+    assert (
+        ex.picker.value == "Första hjälpen vid psykisk ohälsa hos äldre, vuxna, barn – MHFA (mhfa)"
+    )
     ex.picker.value = "jps-ips"
     assert ex.selected == "jps-ips"
     ex.text.value = "IPS"

@@ -401,7 +401,8 @@ def filter_initiatives(
 
     Adds ``avdelningar`` (departments responsible), ``arvda_avdelningar`` (inherited from the
     parent), ``fokusomrade_namn``, ``overordnad_namn``, ``etikett`` (the name with the
-    parent's) and ``malgruppskategorier``.
+    parent's), ``malgruppskategorier`` and ``ansvar_text`` (the departments in words, per
+    year where they differ).
     """
     focus_area, department, year, target_group = _normalise_filters(
         ds, focus_area, department, year, target_group
@@ -418,6 +419,12 @@ def filter_initiatives(
         lambda p: names.get(p) if not F.is_missing(p) else None
     )
     frame["etikett"] = frame["insats_id"].map(compare.initiative_labels(ds))
+    # who was responsible, in words: that year's departments, or each year's where they differ
+    texts = responsibility_texts(ds)
+    frame["ansvar_text"] = [
+        _departments_text(r) if year is not None else texts[r["insats_id"]]
+        for r in frame.to_dict("records")
+    ]
     groups = initiative_target_groups(ds)
     frame["malgruppskategorier"] = frame["insats_id"].map(groups)
     mask = pd.Series(True, index=frame.index)
@@ -884,7 +891,7 @@ def initiatives_table(initiatives: pd.DataFrame) -> pd.DataFrame:
             _text(r.get("overordnad_namn"), NOT_APPLICABLE),
             _focus_text(r),
             F.join_list(r["ar"] or ()) or F.MISSING,
-            _departments_text(r),
+            r.get("ansvar_text") or _departments_text(r),
             _text(r["malgrupp"]),
             ", ".join(r.get("malgruppskategorier") or ()) or NO_TARGET_GROUP,
             _text(r["partner"]),

@@ -382,6 +382,7 @@ class Explorer(W.VBox):
         self.export = W.Button(
             description="Exportera",
             icon="download",
+            layout=W.Layout(width="auto", min_width="140px", flex="0 0 auto"),
             tooltip="Insatserna och resultaten som filtren visar, och den valda insatsen, "
             "som Excel- och CSV-filer",
         )
@@ -553,6 +554,13 @@ class Explorer(W.VBox):
             )
         self.picker_note.value = _note(" ".join(notes)) if notes else ""
         self._show(hits[0])
+        label = dict(explore.initiative_choices(self.ds, hits[:1])).popitem()[0]
+        if self.picker.value != label:  # the box names what is shown ("MHFA" → its label)
+            self.picker.unobserve(self._on_pick, names="value")
+            try:
+                self.picker.value = label
+            finally:
+                self.picker.observe(self._on_pick, names="value")
         return hits[0]
 
     # -- events ---------------------------------------------------------------------------------
