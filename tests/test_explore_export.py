@@ -181,3 +181,17 @@ def test_file_stem_says_what_was_exported():
     assert X.file_stem(department="ALLA", text="Första hjälpen") == (
         "insatser-2018-2019_forsta-hjalpen"
     )
+
+
+def test_the_readme_example_runs(tmp_path, monkeypatch):
+    """The explorer section's Python example, as a user would paste it."""
+    import re
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Exploring historical outcomes") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert "explore.export(" in code
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    book = load_workbook(tmp_path / "urval.xlsx")
+    assert "Vald insats" in book.sheetnames

@@ -302,7 +302,9 @@ def export_html(ds: Dataset, filters: dict, insats_id: str | None, export_dir: P
             (export_dir / f"{stem}.xlsx").write_bytes(xlsx)
             for slug, data in csvs.items():
                 (export_dir / f"{stem}-{slug}.csv").write_bytes(data)
-            saved = F.tag("p", F.esc(f"Filerna är också sparade i {export_dir}."), class_="note")
+            saved = F.tag(
+                "p", F.esc(f"Filerna är också sparade i {_shown_path(export_dir)}."), class_="note"
+            )
         except OSError as err:
             saved = F.tag("p", F.esc(f"Kunde inte spara i {export_dir}: {err}"), class_="note")
     counts = tables[0].rows
@@ -313,6 +315,16 @@ def export_html(ds: Dataset, filters: dict, insats_id: str | None, export_dir: P
     )
     body = F.tag("p", F.esc(f"Ladda ned ({what}): ") + " · ".join(links), class_="downloads")
     return _wrap(body + saved, scroll=False)
+
+
+def _shown_path(path: Path) -> str:
+    """A folder as the user knows it: relative to the project (``outputs/exports``)."""
+    from .settings import Settings
+
+    try:
+        return str(Path(path).resolve().relative_to(Settings().project_root))
+    except ValueError:
+        return str(path)
 
 
 # -- the widget ------------------------------------------------------------------------------------
