@@ -36,8 +36,12 @@ browser: ## install Debian's chromium for the real-browser test (needs root; ski
 	      || echo "could not install chromium: the browser test will be skipped"; \
 	  else echo "chromium not found and not root: the browser test will be skipped"; fi; }
 
+# JupyterLab with the project's server settings (.jupyter/: notebooks saved without outputs)
+# and the project's kernel even where a user-level "python3" kernel would shadow it.
+LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter JUPYTER_PREFER_ENV_PATH=1
+
 lab: $(STAMP) ## start JupyterLab in notebooks/ (the explorer: notebooks/explore.ipynb)
-	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(LAB_ENV) $(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP) ## compare render speed and memory with a plain papermill+nbconvert CLI loop
 	$(PY) scripts/bench.py

@@ -14,6 +14,7 @@ The pipeline, one module per stage::
     charts      one matplotlib style, charts as self-contained SVG figures
     report      the sections a report notebook displays
     explore     filtering and lookup for interactive exploration
+    explore_export   the explorer's Excel and CSV export
     explore_widgets  the ipywidgets explorer built on ``explore``
     engine      the in-process papermill engine used for batch rendering
     cache       cache keys for incremental rendering
