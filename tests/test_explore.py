@@ -536,7 +536,7 @@ def test_summary_counts_only_achieved_key_figures():
 
 def test_target_text():
     assert E.target_text({"mal_text": "Minska med 20 %"}) == "Minska med 20 %"
-    assert E.target_text({"maltyp": "ingen"}) == "mål saknas"
+    assert E.target_text({"maltyp": "ingen"}) == "inget mätbart mål"
     assert E.target_text({"maltyp": "minst", "malvarde": 1100}) == "minst 1\u00a0100"
 
 
