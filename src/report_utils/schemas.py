@@ -128,6 +128,8 @@ MALTYPER = (
 )
 #: target types that need no target value
 DIRECTION_ONLY_TARGETS = ("ingen", "ja", "oka", "minska")
+#: target types that state a number (the rest: a direction, yes/no, or none)
+NUMERIC_TARGETS = tuple(m for m in MALTYPER if m not in DIRECTION_ONLY_TARGETS)
 INDIKATOR_STATUS = ("finns", "saknas", "ej angivet")
 #: units of a result whose values are shares and must lie within 0–100
 PERCENT_UNITS = ("procent",)

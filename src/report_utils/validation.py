@@ -360,31 +360,19 @@ def check_responsibility(ansvar: LoadedSheet, insatser: LoadedSheet) -> list[Pro
         key = (rec["insats_id"], rec["ar"])
         if None in key:
             continue
+        wrong = []
         if key in seen:
-            problems.append(
-                Problem(
-                    ansvar.file,
-                    ansvar.sheet.name,
-                    rec[ROW],
-                    "ar",
-                    rec["ar"],
-                    f"insatsen {key[0]} har redan en rad för {key[1]} (rad {seen[key]})",
-                )
-            )
+            wrong.append(f"insatsen {key[0]} har redan en rad för {key[1]} (rad {seen[key]})")
         seen.setdefault(key, rec[ROW])
         ran = years.get(key[0])
         if ran is not None and key[1] not in ran:
-            problems.append(
-                Problem(
-                    ansvar.file,
-                    ansvar.sheet.name,
-                    rec[ROW],
-                    "ar",
-                    rec["ar"],
-                    f"insatsen {key[0]} pågick inte {key[1]} enligt bladet 'insatser' "
-                    f"(år: {', '.join(map(str, sorted(ran))) or 'inga'})",
-                )
+            wrong.append(
+                f"insatsen {key[0]} pågick inte {key[1]} enligt bladet 'insatser' "
+                f"(år: {', '.join(map(str, sorted(ran))) or 'inga'})"
             )
+        problems += [
+            Problem(ansvar.file, ansvar.sheet.name, rec[ROW], "ar", rec["ar"], w) for w in wrong
+        ]
     for rec in _rows(insatser):
         if parent.get(rec["insats_id"]):
             continue

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from .. import compare
 from .. import formatting as F
+from .. import schemas as S
 from ..templating import Cell
 from .context import Context, Ref
 
 UNIT_LABELS = {"antal": "antal", "andel": "andel (%)", "ja-nej": "ja/nej", "text": "text"}
 SHARED_LABEL = "gemensam"
-#: target types that state a number (the rest: a direction, yes/no, or none)
+NUMERIC_TARGETS = S.NUMERIC_TARGETS
 NUMERIC_TARGETS = (
     "minska_procent",
     "minska_procentenheter",
