@@ -86,11 +86,12 @@ def test_footnotes_number_each_source_once():
 
 
 def test_target_in_short_swedish():
-    assert F.target("minska_procent", 20) == f"−20{NB}%"
-    assert F.target("minska_procent", 50) == "halvering"
-    assert F.target("minska_procentenheter", 2) == "−2 procentenheter"
+    assert F.target("minska_procent", 20) == f"minska med 20{NB}%"
+    assert F.target("minska_procent", 50) == "halveras"
+    assert F.target("minska_procentenheter", 2) == "minska med 2 procentenheter"
     assert F.target("minst", 1100) == f"minst 1{NB}100"
-    assert F.target("oka", None) == "ökning"
+    assert F.target("oka", None) == "ska öka"
+    assert F.target("ja", None) == "ska uppfyllas (ja/nej)"  # a target, never read as done
     assert F.target("ingen", None) is None and F.target(None, None) is None
 
 

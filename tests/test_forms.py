@@ -58,10 +58,10 @@ def test_form_holds_the_departments_own_and_the_shared_indicators_only(forms_dir
         expected = {
             r["indikator_id"]
             for r in indikatorer.to_dict("records")
-            if not r["ansvariga"] or dept in r["ansvariga"]
+            if dept in r["avdelningar"]  # own, the theme's, or all four
         }
         assert set(rows) == expected, dept
-        assert "T01-K1" in rows  # shared (blank ansvariga): in every form
+        assert "T01-K1" in rows  # theme and indicator name no department: all four
     sof = form_layout(_open(forms_dir / "2026_SOF.xlsx")[FORM_SHEET])[1]
     assert "T12-K1" in sof and "T12-K2" not in sof  # T12-K2 is SFF's alone
 
@@ -134,7 +134,7 @@ def test_form_shows_unit_target_in_words_and_number_and_the_2018_2019_baseline(f
     assert cell("T12-K1", "Enhet") == "andel i %"
     assert "minska med 20 procent" in cell("T12-K1", "Mål")
     assert cell("T12-K1", "Målvärde") == 20
-    assert cell("T02-K1", "Mål") == "ska vara ja"
+    assert cell("T02-K1", "Mål") == "ska uppfyllas (ja/nej)"
     assert cell("T23-K3", "Mål") == "inget kvantitativt mål"
     baseline = cell("T23-K3", "Utgångsläge 2018–2019")  # MHFA, via the crosswalk
     assert "150 (2018)" in baseline and "291 (2019)" in baseline

@@ -123,7 +123,7 @@ def test_synthetic_values_give_every_status(data_copy):
     assert st[("T23-K3", "SOF")] == C.MAL_SAKNAS
     assert st[("T05-L2", "VOF")] == C.UPPNATT  # 200 → 260, target "ökar"
     assert st[("T24-K1", "AMF")] == C.MAL_SAKNAS  # no target: said whether reported or not
-    assert st[("T12-L1", "AMF")] == C.EJ_RAPPORTERAT  # halving: a target, but no value
+    assert st[("T12-L1", "SFF")] == C.EJ_RAPPORTERAT  # halving: a target, but no value
     assert set(st) == set(C.STATUSES)
     assert (
         ds.goals[2027]

@@ -190,15 +190,24 @@ def bar_chart(
         ax.set_yticks(range(rows), [_wrap(lbl) for lbl in labels])
         ax.invert_yaxis()
         ax.set_xlim(0, top * 1.25)
-        ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+        several = len(series) > 1
+        ax.set_title(title, loc="left", fontsize=10, fontweight="bold", pad=20 if several else 6)
         ax.set_xlabel(xlabel)
         ax.xaxis.set_major_formatter(_number_formatter(percent))
         if all(float(v).is_integer() for v in numbers):  # counts: no half-person ticks
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if len(series) > 1:
+        if several:  # the key under the title, before the first bar, not after the last
             handles, names = ax.get_legend_handles_labels()
             unique = dict(zip(names, handles, strict=False))
-            ax.legend(unique.values(), unique.keys(), loc="lower right", frameon=False)
+            ax.legend(
+                unique.values(),
+                unique.keys(),
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                ncols=len(unique),
+                frameon=False,
+                borderaxespad=0.2,
+            )
         return figure_html(fig, alt, caption, table)
 
 

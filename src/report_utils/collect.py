@@ -375,13 +375,13 @@ def read_form(
                 + SEE_FORMS.format(year=year),
             )
             continue
-        if not V.responsible(ind["ansvariga"], department):
+        if not V.responsible(ind, department):
             problem(
                 r,
                 header,
                 raw,
                 f"{department} rapporterar inte längre indikatorn {ind_id} enligt "
-                f"{year}/mal.xlsx (ansvariga: {', '.join(ind['ansvariga'])}); "
+                f"{year}/mal.xlsx (ansvariga: {', '.join(ind['avdelningar'])}); "
                 "värdet skulle inte visas i någon rapport",
             )
             continue
@@ -527,7 +527,7 @@ def rebuild_values_workbook(
 ) -> RebuildResult:
     """Write ``data/<year>/indikatorvarden.xlsx`` anew from ``<year>/mal.xlsx``.
 
-    One row per indicator × responsible department (blank ``ansvariga``: all four), with
+    One row per indicator × responsible department (``avdelningar``), with
     unit, target and input rules from ``mal.xlsx``; every value, comparison value, comment
     and extra column of the current workbook is kept (re-stored under the indicator's unit),
     and so are the ``inlamningar`` log rows. A row that ``mal.xlsx`` no longer asks for but
@@ -579,7 +579,7 @@ def rebuild_values_workbook(
     rows: list[dict] = []
     updates = {key: dict(cells) for key, cells in (updates or {}).items()}  # consumed below
     for ind in goal.indikatorer.to_dict("records"):
-        for dept in ind["ansvariga"] or ds.departments:
+        for dept in ind["avdelningar"]:
             key = (ind["indikator_id"], dept)
             old = by_key.pop(key, {})
             cells = {c: _carry(old.get(c), c, ind["enhet"]) for c in VALUE_INPUTS}
@@ -904,7 +904,7 @@ def _status(ds: Dataset, year: int, varden, log: list[dict], problems: int = 0) 
         ids = [
             rec["indikator_id"]
             for rec in goal.indikatorer.to_dict("records")
-            if V.responsible(rec["ansvariga"], dept)
+            if V.responsible(rec, dept)
         ]
         missing = tuple(i for i in ids if values.get((i, dept)) is None)
         mine = [r for r in log if r.get("forvaltning") == dept]

@@ -53,23 +53,18 @@ def responsibility(ds: Dataset) -> pd.DataFrame:
         iid, parent = rec["insats_id"], rec["overordnad_insats"]
         for year in sorted(rec["ar"] or ()):
             row = own.get((iid, year))
-            if row is not None:
-                depts, inherited = row["ansvariga"], False
-            elif parent:
-                depts, inherited = (own.get((parent, year)) or {}).get("ansvariga"), True
-            else:
-                depts, inherited = None, False
-            status = (row or {}).get("status") or rec["status"]
+            source = row if row is not None else (own.get((parent, year)) if parent else None)
             rows.append(
                 {
                     "insats_id": iid,
                     "ar": year,
-                    "ansvariga": depts,
-                    "arvd": inherited,
-                    "status": status,
+                    "ansvariga": (source or {}).get("ansvariga"),
+                    "ansvariga_i_texten": (source or {}).get("ansvariga_i_texten"),
+                    "arvd": row is None and bool(parent),
+                    "status": (row or {}).get("status") or rec["status"],
                 }
             )
-    columns = ["insats_id", "ar", "ansvariga", "arvd", "status"]
+    columns = ["insats_id", "ar", "ansvariga", "ansvariga_i_texten", "arvd", "status"]
     return pd.DataFrame(rows, columns=columns).astype(object)
 
 
@@ -214,16 +209,32 @@ def themes_for(goal: GoalYear, department: str) -> pd.DataFrame:
     return frame[mask].sort_values("ordning").reset_index(drop=True)
 
 
+def all_four(departments) -> bool:
+    """Whether a set of departments is every department (*gemensam*)."""
+    return set(departments or ()) >= set(S.DEPARTMENTS)
+
+
 def indicators_for(
     goal: GoalYear, department: str, themes: pd.DataFrame | None = None
 ) -> pd.DataFrame:
+    """The department's indicators by ``avdelningar`` (its own; its theme's where the text
+    names none for the indicator; all four where the theme names none either), in the
+    document's order. ``gemensam``: the indicator belongs to all four departments."""
     frame = goal.indikatorer
-    frame = frame[frame["ansvariga"].map(lambda c: _applies(c, department))]
+    frame = frame[
+        frame["avdelningar"].map(
+            lambda c: department == S.DEPARTMENT_ALL or department in (c or ())
+        )
+    ]
     if themes is not None:
         frame = frame[frame["tema_id"].isin(themes["tema_id"])]
     names = dict(zip(goal.teman["tema_id"], goal.teman["namn"], strict=True))
     order = dict(zip(goal.teman["tema_id"], goal.teman["ordning"], strict=True))
-    frame = frame.assign(tema=frame["tema_id"].map(names), _ord=frame["tema_id"].map(order))
+    frame = frame.assign(
+        tema=frame["tema_id"].map(names),
+        _ord=frame["tema_id"].map(order),
+        gemensam=frame["avdelningar"].map(all_four).astype(bool),
+    )
     return (
         frame.sort_values(["_ord", "horisont", "indikator_id"], kind="stable")
         .drop(columns="_ord")
@@ -323,7 +334,7 @@ def goal_side(goal: GoalYear | None, tema_id, indikator_id) -> dict:
     return {
         "tema": themes.at[tema_id, "namn"] if tema_id and tema_id in themes.index else None,
         "indikator": get("text"),
-        "indikator_ansvariga": get("ansvariga"),
+        "indikator_ansvariga": get("avdelningar"),
         "horisont": get("horisont"),
         "enhet": get("enhet"),
         "mal_text": get("mal_text"),
@@ -365,7 +376,7 @@ def crosswalk_for(ds: Dataset, department: str, goal_year: int | None = None) ->
         iid, tid, kid = rec["insats_id"], rec["tema_id"], rec["indikator_id"]
         if tid and tid not in themes.index:
             continue  # a theme of another goal year
-        ind_depts = ind.at[kid, "ansvariga"] if kid in ind.index else None
+        ind_depts = ind.at[kid, "avdelningar"] if kid in ind.index else None
         if not (
             iid in mine
             or (
@@ -395,13 +406,13 @@ def crosswalk_for(ds: Dataset, department: str, goal_year: int | None = None) ->
 
 
 def _why_no_baseline(ds: Dataset, iid: str, department: str, own, resp) -> str:
-    """Why a crosswalk row has no 2018–2019 figure, in words a reader understands."""
+    """Why a crosswalk row has no 2018–2019 figure, as a sentence a reader understands."""
     if len(own) and department != S.DEPARTMENT_ALL:
         who = sorted(
             {d for cell in resp.loc[resp["insats_id"] == iid, "ansvariga"] for d in (cell or ())}
         )
-        by = f" (ansvariga: {', '.join(who)})" if who else ""
-        return f"förvaltningen var inte ansvarig för insatsen 2018–2019{by}"
+        by = f" (det var {', '.join(who)})" if who else ""
+        return f"Förvaltningen var inte ansvarig för insatsen 2018–2019{by}."
     results = ds.resultat[ds.resultat["insats_id"] == iid]
     totals = results[
         (results["slag"] == S.SAMMANLAGT)
@@ -413,12 +424,12 @@ def _why_no_baseline(ds: Dataset, iid: str, department: str, own, resp) -> str:
         best = totals.loc[totals["varde"].astype(float).idxmax()]
         figure = value_with_unit(best["varde"], best["enhet"], best["kvalifikator"])
         return (
-            f"bara en sammanlagd siffra för {best['period']}: {figure} "
-            f"{lower_first(str(best['matt']))}"
+            f"Bara en sammanlagd siffra för {best['period']}: {figure} "
+            f"{lower_first(str(best['matt']))}."
         )
     if len(results):
-        return "ingen siffra för nådda eller utbildade personer"
-    return "inga siffror redovisade"
+        return "Ingen siffra för nådda eller utbildade personer redovisad."
+    return "Inga siffror redovisade."
 
 
 def ended_without_successor(crosswalk: pd.DataFrame) -> pd.DataFrame:
@@ -506,7 +517,7 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
     baselines = crosswalk_for(ds, S.DEPARTMENT_ALL, year)
     rows = []
     for ind in indicators.to_dict("records"):
-        depts = list(ind["ansvariga"] or ds.departments)
+        depts = list(ind["avdelningar"])
         if department != S.DEPARTMENT_ALL:
             depts = [d for d in depts if d == department]
         hist = baselines[baselines["indikator_id"] == ind["indikator_id"]]
@@ -526,7 +537,7 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
                     "horisont": ind["horisont"],
                     "enhet": ind["enhet"],
                     "forvaltning": dept,
-                    "gemensam": not ind["ansvariga"],
+                    "gemensam": bool(ind["gemensam"]),
                     "varde": value,
                     "jamforelsevarde": base,
                     "jamforelsear": base_year,

@@ -105,24 +105,26 @@ def ordinal(value: object) -> str:
 
 
 def target(kind: object, value: object) -> str | None:
-    """A quantitative target in short Swedish: ``−20 %``, ``halvering``, ``minst 1 100``.
+    """A target as a target, never as a result: ``minska med 20 %`` (relative),
+    ``minska med 2 procentenheter``, ``halveras``, ``minst 1 100``, ``ska öka``,
+    ``ska uppfyllas (ja/nej)``.
 
     ``None`` when there is no target (``ingen`` or blank).
     """
     if is_missing(kind) or kind == "ingen":
         return None
     if kind == "minska_procent" and value == 50:
-        return "halvering"
+        return "halveras"
     words = {
-        "minska_procent": lambda: f"−{percent(value)}",
-        "minska_procentenheter": lambda: f"−{number(value)} procentenheter",
-        "oka_procent": lambda: f"+{percent(value)}",
-        "oka_procentenheter": lambda: f"+{number(value)} procentenheter",
+        "minska_procent": lambda: f"minska med {percent(value)}",
+        "minska_procentenheter": lambda: f"minska med {number(value)} procentenheter",
+        "oka_procent": lambda: f"öka med {percent(value)}",
+        "oka_procentenheter": lambda: f"öka med {number(value)} procentenheter",
         "minst": lambda: f"minst {number(value)}",
         "hogst": lambda: f"högst {number(value)}",
-        "ja": lambda: "ja",
-        "oka": lambda: "ökning",
-        "minska": lambda: "minskning",
+        "ja": lambda: "ska uppfyllas (ja/nej)",
+        "oka": lambda: "ska öka",
+        "minska": lambda: "ska minska",
     }
     return words[kind]() if kind in words else str(kind)
 
@@ -141,9 +143,12 @@ def date(value: object) -> str:
 
 
 def period(start: object, end: object, text: object = None) -> str:
-    """``2018-01-01 – 2019-12-31``; falls back on the plan's own words."""
+    """``2018-01-01 – 2019-12-31`` (one year once: ``2018``); falls back on the plan's own
+    words."""
     if is_missing(start) and is_missing(end):
         return MISSING if is_missing(text) else str(text)
+    if not is_missing(start) and str(start) == str(end):
+        return date(start)
     return f"{date(start) if not is_missing(start) else '…'} – {date(end) if not is_missing(end) else '…'}"
 
 

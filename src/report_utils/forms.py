@@ -1,8 +1,8 @@
 """The departments' fill-in forms: one protected workbook per department and year.
 
 ``python -m report_utils forms 2026`` writes ``<out>/2026_SOF.xlsx`` … Each form holds only
-the department's indicators (an indicator with blank ``ansvariga`` is shared and appears in
-every form) with theme, text, unit, target (in words and as a number), the 2018–2019
+the department's indicators (by ``avdelningar``: its own, those its themes name it for,
+and those shared by all four) with theme, text, unit, target (in words and as a number), the 2018–2019
 baseline and the latest earlier value — all locked — and yellow input cells for the value,
 the comparison value (only for targets stated as a change) and a comment. Each input cell
 has Excel data validation and an input message; shares are in Excel's percent format.

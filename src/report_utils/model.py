@@ -105,6 +105,37 @@ class Dataset:
         return str(match.iloc[0]) if len(match) else dokument_id
 
 
+def with_departments(
+    indikatorer: pd.DataFrame,
+    aktiviteter: pd.DataFrame,
+    langsiktiga_mal: pd.DataFrame,
+    departments: list[str],
+) -> pd.DataFrame:
+    """The indicators with ``avdelningar``: the departments responsible for each, by one rule.
+
+    An indicator's own ``ansvariga``; where the text names none for it, the departments its
+    theme names (in activities, long-term goals or indicators); where the theme names none
+    either, all four (*gemensam*). Reports, forms, values and validation all use this column,
+    so a department is asked for, shown and counted the same indicators everywhere.
+    """
+    named: dict[str, set[str]] = {}
+    for frame in (aktiviteter, langsiktiga_mal, indikatorer):
+        if "ansvariga" not in frame:
+            continue
+        for tema, cell in zip(frame["tema_id"], frame["ansvariga"], strict=True):
+            if cell:
+                named.setdefault(tema, set()).update(cell)
+    order = {d: i for i, d in enumerate(departments)}
+
+    def effective(rec) -> tuple[str, ...]:
+        cell = rec["ansvariga"] or named.get(rec["tema_id"]) or departments
+        return tuple(sorted(cell, key=lambda d: (order.get(d, len(order)), d)))
+
+    frame = indikatorer.copy()
+    frame["avdelningar"] = [effective(r) for r in frame.to_dict("records")] if len(frame) else []
+    return frame
+
+
 def involves(cell, department: str) -> bool:
     """Whether a department-codes cell includes ``department`` (``ALLA`` includes all)."""
     if department == S.DEPARTMENT_ALL:
@@ -182,7 +213,12 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
     for year in discover_goal_years(data_dir):
         mal = read(S.MAL, year)
         themes = _ids(_frame(mal, S.MAL.sheet("teman")), "tema_id")
-        indicators_frame = _frame(mal, S.MAL.sheet("indikatorer"))
+        indicators_frame = with_departments(
+            _frame(mal, S.MAL.sheet("indikatorer")),
+            _frame(mal, S.MAL.sheet("aktiviteter")),
+            _frame(mal, S.MAL.sheet("langsiktiga_mal")),
+            sorted(depts),
+        )
         indicators = _ids(indicators_frame, "indikator_id")
         all_themes |= themes
         all_indicators |= indicators

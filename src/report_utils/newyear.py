@@ -25,12 +25,12 @@ def _records(frame) -> list[dict]:
 
 
 def value_rows(indikatorer, departments: list[str]) -> list[dict]:
-    """One blank row per indicator × responsible department (blank = all departments),
-    with the indicator's unit and target beside the value."""
+    """One blank row per indicator × responsible department (``avdelningar``: its own, its
+    theme's or all four), with the indicator's unit and target beside the value."""
     return [
         values_row(rec, dept)
         for rec in indikatorer.to_dict("records")
-        for dept in rec["ansvariga"] or departments
+        for dept in rec.get("avdelningar") or rec["ansvariga"] or departments
     ]
 
 

@@ -91,6 +91,8 @@ class Workbook:
 
 
 DEPARTMENT_ALL = "ALLA"
+#: the four departments the agreement is between (the codes of referens.xlsx)
+DEPARTMENTS = ("AMF", "SFF", "SOF", "VOF")
 JA_NEJ = ("ja", "nej")
 STATUS_2018 = ("genomförd", "delvis genomförd", "pågår", "avvecklad", "ej rapporterat")
 RELATIONS = ("fortsätter", "ny form", "avvecklad", "ingen efterföljare")
@@ -416,7 +418,8 @@ MAL = Workbook(
                 Column(
                     "ansvariga",
                     CODES,
-                    "Ansvariga förvaltningar; tomt = gemensam för alla.",
+                    "Ansvariga förvaltningar. Tomt = de förvaltningar som temat nämner, eller "
+                    "alla fyra (gemensam) om temat inte nämner någon.",
                     required=False,
                     ref=Ref("forvaltningar", "kod"),
                 ),

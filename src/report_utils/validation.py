@@ -247,9 +247,14 @@ def parse_indicator_value(raw: object, unit: str) -> object:
     return number
 
 
-def responsible(ansvariga, department: str) -> bool:
-    """Whether ``department`` reports on an indicator (blank ``ansvariga``: all do)."""
-    return not ansvariga or department in ansvariga
+def responsible(indicator, department: str) -> bool:
+    """Whether ``department`` reports on an indicator: one of its ``avdelningar``
+    (:func:`report_utils.model.with_departments`), else — a bare ``ansvariga`` cell — named
+    in it or the cell blank."""
+    if isinstance(indicator, dict | pd.Series) and "avdelningar" in indicator:
+        return department in (indicator["avdelningar"] or ())
+    cell = indicator.get("ansvariga") if isinstance(indicator, dict | pd.Series) else indicator
+    return not cell or department in cell
 
 
 def parse_indicator_values(
@@ -309,7 +314,7 @@ def parse_indicator_values(
                     UNIT_MISMATCH.format(mal=mal, unit=unit, year=year or "ÅR"),
                 )
             )
-        if not responsible(indicator["ansvariga"], key[1]):
+        if not responsible(indicator, key[1]):
             filled = [
                 c for c in ("varde", "jamforelsevarde", "kommentar") if rec.get(c) is not None
             ]
@@ -325,7 +330,9 @@ def parse_indicator_values(
                             dept=key[1],
                             ind=key[0],
                             mal=mal,
-                            who=", ".join(indicator["ansvariga"]),
+                            who=", ".join(
+                                indicator.get("avdelningar") or indicator["ansvariga"] or ()
+                            ),
                         ),
                     )
                 )

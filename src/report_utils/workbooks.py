@@ -257,10 +257,7 @@ def target_words(maltyp: object, malvarde: object, mal_text: object) -> str:
 
     if not is_missing(mal_text):
         return str(mal_text)
-    short = target(maltyp, malvarde)
-    if short is None:
-        return "inget kvantitativt mål"
-    return {"ja": "ska vara ja", "ökning": "ska öka", "minskning": "ska minska"}.get(short, short)
+    return target(maltyp, malvarde) or "inget kvantitativt mål"
 
 
 def target_format(maltyp: object, unit: object) -> str:

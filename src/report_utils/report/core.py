@@ -20,6 +20,7 @@ from ..settings import Settings
 from . import appendix, attainment, citywide, comparison, facts, goal_year, results_year
 from .context import Context
 
+HEADLINES_IN_SUMMARY = 5  # the largest; the chart below shows them all
 PARTS = ("opening", "results", "goals", "comparison", "attainment", "citywide", "appendix")
 
 
@@ -153,10 +154,17 @@ class Report:
             figures=figures,
             initiatives=initiatives,
         )
+        top = sorted(headlines, key=lambda h: -h.value)[:HEADLINES_IN_SUMMARY]
         return sections, {
             "facts": counts,
             "headlines": headlines,
+            "top_headlines": [h for h in headlines if h in top],  # in source order
             "initiatives": initiatives,
+            "later": [
+                (y, href)
+                for y, href, _current in self._navigation()["years"]
+                if y > ctx.year and y in discover_goal_years(self.data.data_dir)
+            ],
             "appendix_body": appendix_body,
         }
 
@@ -194,6 +202,7 @@ class Report:
             plain="Jämförelse",
             rows=links,
             new_themes=new_themes,
+            unlinked=comparison.without_link(ctx),
             **common,
         )
         parts["attainment"] = templating.render(
@@ -215,10 +224,11 @@ class Report:
             )
         indicator_list = goal_year.indicator_list(ctx)
         appendix_body = templating.render("bilaga_mal.html.j2", indicators=indicator_list, **common)
-        numeric = [t for t in targets if t.target and t.target not in ("ja", "ökning", "minskning")]
+        numeric = [t for t in targets if t.numeric]
         return sections, {
             "facts": counts,
             "numeric_targets": numeric,
+            "followed": comparison.followed_up(links),
             "gaps": gaps,
             "appendix_body": appendix_body,
         }
@@ -250,10 +260,20 @@ class Report:
         years = sorted(
             set(self.data.historical_years) | set(discover_goal_years(self.data.data_dir))
         )
+        departments = [
+            (
+                code,
+                "Hela staden" if code == S.DEPARTMENT_ALL else self.data.department_name(code),
+                f"../{self.year}/{code}.html",
+                code == self.department,
+            )
+            for code in self.data.report_departments
+        ]
         return {
             "home": "../index.html",
             "years": [(y, f"../{y}/{self.department}.html", y == self.year) for y in years],
-            "overview": None
-            if self.department == S.DEPARTMENT_ALL
-            else f"../{self.year}/{S.DEPARTMENT_ALL}.html",
+            "departments": [
+                ("Hela staden" if c == S.DEPARTMENT_ALL else c, n[:1].upper() + n[1:], h, cur)
+                for c, n, h, cur in departments
+            ],
         }

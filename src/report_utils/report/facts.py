@@ -49,17 +49,19 @@ def goal_year(ctx: Context, status, links_sides: dict[str, int]) -> dict[str, in
     targets = ind["maltyp"].map(lambda m: m not in (None, "ingen"))
     reported = status["varde"].map(lambda v: not F.is_missing(v))
     counts = Counter(status["status"])
+    gaps = compare.goals_without_indicators(goal, ctx.department)
     return {
         "teman": len(themes),
         "teman_totalt": len(goal.teman),
         "indikatorer": len(ind),
-        "gemensamma": int(ind["ansvariga"].map(lambda c: not c).sum()),
+        "gemensamma": int(ind["gemensam"].sum()),
         "kort": int((ind["horisont"] == "kort").sum()),
         "lang": int((ind["horisont"] == "lång").sum()),
         "med_mal": int(targets.sum()),
         "utan_mal": int((~targets).sum()),
         "kvantitativa": int(ind["maltyp"].isin(NUMERIC_TARGETS).sum()),
-        "mal_utan_indikator": len(compare.goals_without_indicators(goal, ctx.department)),
+        "mal_utan_indikator": len(gaps),
+        "teman_utan_indikator": gaps["tema_id"].nunique(),
         "varden_vantade": len(status),
         "varden_rapporterade": int(reported.sum()),
         **{f"status_{s}": counts.get(s, 0) for s in compare.STATUSES},

@@ -13,7 +13,7 @@ from ..templating import Cell
 from .context import Context, Ref
 
 UNIT_LABELS = {"antal": "antal", "andel": "andel (%)", "ja-nej": "ja/nej", "text": "text"}
-SHARED_LABEL = "gemensam"
+SHARED_LABEL = "alla fyra"
 NUMERIC_TARGETS = S.NUMERIC_TARGETS
 NUMERIC_TARGETS = (
     "minska_procent",
@@ -26,8 +26,8 @@ NUMERIC_TARGETS = (
 
 
 def departments_text(cell) -> str:
-    """``SOF, VOF`` — or ``gemensam`` where the text names no department (all four)."""
-    return ", ".join(cell) if cell else SHARED_LABEL
+    """``SOF, VOF`` — or ``alla fyra`` for an indicator or theme of every department."""
+    return SHARED_LABEL if not cell or compare.all_four(cell) else ", ".join(cell)
 
 
 def target_text(rec: dict) -> str | None:
@@ -38,8 +38,10 @@ def target_text(rec: dict) -> str | None:
 class Target:
     indicator: str
     target: str
-    as_written: str | None
+    as_written: str | None  # the text's own words, where they say more than the target
     who: str
+    horizon: str  # "kort sikt" (the year's goal) or "lång sikt"
+    numeric: bool  # a number to reach (not a direction or yes/no)
     theme: str
     ref: Ref
 
@@ -51,18 +53,30 @@ class ThemeRow:
     departments: str
     short: int
     long: int
+    others: str | None  # the departments following up the theme's indicators, where not us
     ref: Ref
 
 
 @dataclass
 class Gap:
-    """A theme and horizon without a measurable indicator, and the goals left unmeasured."""
+    """A theme whose goals (on one or both horizons) no indicator measures."""
 
     theme: str
-    horizon: str
+    horizons: list[str]
     why: str
     goals: list[str] = field(default_factory=list)
     ref: Ref | None = None
+
+
+HORIZONS = {"kort": "kort sikt", "lång": "lång sikt"}
+
+
+def says_more(as_written: object) -> bool:
+    """Whether the text's own words add something to the short target ("Minskat antal"
+    beside "ska minska" does not)."""
+    if F.is_missing(as_written):
+        return False
+    return len(str(as_written).split()) > 4 or any(ch.isdigit() for ch in str(as_written))
 
 
 def indicators(ctx: Context):
@@ -71,19 +85,23 @@ def indicators(ctx: Context):
 
 
 def targets(ctx: Context) -> list[Target]:
-    """The indicators with a target (a number, a direction or yes/no), numbers first."""
+    """The indicators with a target (a number, a direction or yes/no): the year's (short
+    term) first, numbers before directions and yes/no."""
     ind = indicators(ctx)
     ind = ind[ind["maltyp"].map(lambda m: m not in (None, "ingen"))]
     order = {m: i for i, m in enumerate(NUMERIC_TARGETS)}
     recs = sorted(
-        ind.to_dict("records"), key=lambda r: (order.get(r["maltyp"], len(order)), r["_rad"])
+        ind.to_dict("records"),
+        key=lambda r: (r["horisont"] != "kort", order.get(r["maltyp"], len(order)), r["_rad"]),
     )
     return [
         Target(
             indicator=r["text"],
             target=target_text(r),
-            as_written=r["mal_text"],
-            who=r["namnd"] or departments_text(r["ansvariga"]),
+            as_written=r["mal_text"] if says_more(r["mal_text"]) else None,
+            who=r["namnd"] or departments_text(r["avdelningar"]),
+            horizon=HORIZONS[r["horisont"]],
+            numeric=r["maltyp"] in NUMERIC_TARGETS,
             theme=r["tema"],
             ref=ctx.cite_2026(r["kalla_avsnitt"]),
         )
@@ -94,18 +112,27 @@ def targets(ctx: Context) -> list[Target]:
 def theme_rows(ctx: Context) -> list[ThemeRow]:
     themes = compare.themes_for(ctx.goal, ctx.department)
     ind = compare.indicators_for(ctx.goal, ctx.department, themes)
+    everyone = compare.indicators_for(ctx.goal, "ALLA")
     counts = ind.groupby(["tema_id", "horisont"]).size().to_dict()
-    return [
-        ThemeRow(
-            name=r["namn"],
-            subgoals=", ".join(map(str, r["delmal"] or ())) or "–",
-            departments=departments_text(r["avdelningar"]),
-            short=counts.get((r["tema_id"], "kort"), 0),
-            long=counts.get((r["tema_id"], "lång"), 0),
-            ref=ctx.cite_2026(r["kalla_avsnitt"]),
+    rows = []
+    for r in themes.to_dict("records"):
+        short, long = counts.get((r["tema_id"], "kort"), 0), counts.get((r["tema_id"], "lång"), 0)
+        theirs = everyone[everyone["tema_id"] == r["tema_id"]]
+        others = None
+        if not short + long and len(theirs):  # e.g. LSS for SFF: the indicators are VOF's
+            others = departments_text(sorted({d for c in theirs["avdelningar"] for d in c}))
+        rows.append(
+            ThemeRow(
+                name=r["namn"],
+                subgoals=", ".join(map(str, r["delmal"] or ())) or "–",
+                departments=departments_text(r["avdelningar"]),
+                short=short,
+                long=long,
+                others=others,
+                ref=ctx.cite_2026(r["kalla_avsnitt"]),
+            )
         )
-        for r in themes.to_dict("records")
-    ]
+    return rows
 
 
 def subgoal_rows(ctx: Context) -> list[list]:
@@ -121,24 +148,24 @@ def subgoal_rows(ctx: Context) -> list[list]:
 
 
 def gaps(ctx: Context) -> list[Gap]:
+    """One entry per theme with goals that no indicator measures (short and/or long term)."""
     missing = compare.goals_without_indicators(ctx.goal, ctx.department)
-    out = []
+    out: dict[str, Gap] = {}
     for r in missing.to_dict("records"):
         why = (
             "texten anger att indikator saknas"
             if r["status"] == "saknas"
             else "texten anger ingen mätbar indikator"
         )
-        out.append(
-            Gap(
-                theme=r["tema"],
-                horizon=r["horisont"],
-                why=why,
-                goals=list(r["mal"]),
-                ref=ctx.cite_2026(r["kalla_avsnitt"]),
-            )
-        )
-    return out
+        gap = out.get(r["tema_id"])
+        if gap is None:
+            ref = ctx.cite_2026(r["kalla_avsnitt"])
+            gap = out[r["tema_id"]] = Gap(theme=r["tema"], horizons=[], why=why, ref=ref)
+        elif why not in gap.why:
+            gap.why += f"; {why}"
+        gap.horizons.append(r["horisont"])
+        gap.goals += [g for g in r["mal"] if g not in gap.goals]
+    return list(out.values())
 
 
 def indicator_list(ctx: Context) -> list[dict]:
@@ -153,7 +180,7 @@ def indicator_list(ctx: Context) -> list[dict]:
                 "horizon": "kort sikt" if r["horisont"] == "kort" else "lång sikt",
                 "unit": UNIT_LABELS.get(r["enhet"], r["enhet"]),
                 "target": target_text(r),
-                "who": departments_text(r["ansvariga"]),
+                "who": departments_text(r["avdelningar"]),
                 "ref": ctx.cite_2026(r["kalla_avsnitt"]),
             }
         )

@@ -23,11 +23,19 @@ KIND_LABELS = {
 
 
 def kind_label(rec: dict) -> str | None:
-    """``planerat``, ``2012–2018 sammanlagt``, ``bakgrund`` — or None for a result of the year."""
-    kind = rec.get("slag")
+    """``planerat``, ``2012–2018 sammanlagt``, ``bakgrund, 2014`` — or None for a result of
+    the year."""
+    kind, period = rec.get("slag"), rec.get("period")
     if kind == S.SAMMANLAGT:
-        return f"{rec.get('period') or 'flera år'} sammanlagt"
-    return KIND_LABELS.get(kind)
+        return f"{period or 'flera år'} sammanlagt"
+    label = KIND_LABELS.get(kind)
+    return f"{label}, {period}" if label and period else label
+
+
+def refers_to(rec: dict) -> str:
+    """What a figure refers to, for a table column: its kind where it is not a result of
+    the year, else the period it covers (or the year)."""
+    return kind_label(rec) or str(rec.get("period") or rec["ar"])
 
 
 def figure_text(rec: dict) -> str:
@@ -36,12 +44,16 @@ def figure_text(rec: dict) -> str:
 
 
 def measure_text(rec: dict) -> str:
-    """What was measured, with its breakdown unless the measure already says it."""
+    """What was measured, with its breakdown unless the measure already says it ("Besökare
+    – eftermiddag"; "Studieplatser som genererats totalt", not "… – studier")."""
     measure = str(rec["matt"])
     category = rec.get("kategori")
-    if category and F.lower_first(str(category)).lower() not in measure.lower():
-        measure = f"{measure} – {category}"
-    return measure
+    if not category:
+        return measure
+    stems = {w[:5].lower() for w in measure.replace("(", " ").split() if len(w) >= 5}
+    if any(w[:5].lower() in stems for w in str(category).split() if len(w) >= 5):
+        return measure
+    return f"{measure} – {category}"
 
 
 @dataclass
@@ -52,6 +64,8 @@ class Headline:
     figure: str
     measure: str
     ref: Ref
+    value: float = 0.0
+    departments: str = ""  # shown in the city-wide overview
 
 
 @dataclass
@@ -73,19 +87,41 @@ def _initiatives(ctx: Context):
 
 
 def headlines(ctx: Context) -> list[Headline]:
-    """The department's achieved headline figures of the year, in source order."""
+    """The department's achieved headline figures of the year, in source order. The measure
+    keeps its breakdown ("– förmiddag") and a period other than the year ("2018/2019")."""
     labels = compare.initiative_labels(ctx.data)
     figures = compare.key_figures(ctx.data, ctx.department)
     figures = figures[figures["ar"] == ctx.year]
-    return [
-        Headline(
-            labels[r["insats_id"]],
-            figure_text(r),
-            F.lower_first(str(r["matt"])),
-            ctx.cite_2018(r),
+    resp = compare.responsibility(ctx.data)
+    resp = resp[resp["ar"] == ctx.year].set_index("insats_id")["ansvariga"].to_dict()
+    out = []
+    for r in figures.to_dict("records"):
+        measure = F.lower_first(measure_text(r))
+        if r.get("period") and str(r["period"]) != str(r["ar"]):
+            measure += f" ({r['period']})"
+        out.append(
+            Headline(
+                labels[r["insats_id"]],
+                figure_text(r),
+                measure,
+                ctx.cite_2018(r),
+                value=float(r["varde"] or 0),
+                departments=", ".join(resp.get(r["insats_id"]) or ()),
+            )
         )
-        for r in figures.to_dict("records")
+    return out
+
+
+def responsible_text(ctx: Context, rec: dict) -> str:
+    """The departments responsible that year, or the text's words where it names none."""
+    if rec["avdelningar"]:
+        return ", ".join(rec["avdelningar"])
+    resp = compare.responsibility(ctx.data)
+    words = resp.loc[
+        (resp["insats_id"] == rec["insats_id"]) & (resp["ar"] == ctx.year), "ansvariga_i_texten"
     ]
+    words = [w for w in words if w]
+    return f"ingen förvaltning ({words[0]})" if words else "ingen förvaltning utpekad"
 
 
 def initiative_rows(ctx: Context) -> list[InitiativeRow]:
@@ -101,7 +137,7 @@ def initiative_rows(ctx: Context) -> list[InitiativeRow]:
                 focus=r["fokusomrade"],
                 outcome=r["status"],
                 measurable=measurable,
-                departments=", ".join(r["avdelningar"] or ()) or "ingen utpekad",
+                departments=responsible_text(ctx, r),
                 target_group=r["malgrupp"],
                 period=F.period(r["period_start"], r["period_slut"], r["period_text"]),
                 partners=r["partner"],
@@ -122,8 +158,7 @@ def figure_rows(ctx: Context) -> list[dict]:
             "measure": measure_text(r),
             "figure": figure_text(r),
             "missing": r["varde"] is None,
-            "kind": kind_label(r),
-            "period": r["period"],
+            "refers_to": refers_to(r),
             "ref": ctx.cite_2018(r),
         }
         for r in res.to_dict("records")
@@ -141,7 +176,8 @@ def chart(ctx: Context) -> F.HTML | None:
     figures = compare.key_figures(data, ctx.department)
     figures = figures[figures["insats_id"].isin(mine_now) & figures["ar"].isin(years)]
     series = compare.key_figure_series(figures, compare.initiative_labels(data), pairs)
-    if not series:
+    bars = sum(v is not None for vals in series.values.values() for v in vals)
+    if bars < 2:  # one number is said in words; a chart of it adds nothing
         return None
     values = {
         str(y): [v if ran else charts.NO_BAR for v, ran in zip(vals, series.ran[y], strict=True)]
