@@ -72,3 +72,27 @@ def test_ruff_lint_is_clean(settings):
         text=True,
     )
     assert proc.returncode == 0, proc.stdout
+
+
+def test_building_the_project_prints_no_deprecation_warning(settings, tmp_path):
+    """A deprecated setting (e.g. ``project.license`` as a TOML table) warns today and breaks
+    the build on a later setuptools: the next analyst's ``make report`` would fail."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-cache-dir",
+            "-w",
+            str(tmp_path),
+            str(settings.project_root),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    output = proc.stdout + proc.stderr
+    assert "deprecat" not in output.lower(), output
