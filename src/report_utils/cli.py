@@ -1,4 +1,4 @@
-"""``python -m report_utils`` / ``report-utils``: render, validate, new-year.
+"""``python -m report_utils`` / ``report-utils``: render, validate, new-year, import-agreement.
 
 A mistake in the user's own input (unknown department, invalid spreadsheet, existing
 year) prints a message and exits non-zero — never a traceback. Exit codes: 0 success,
@@ -75,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     new_year = sub.add_parser("new-year", help="skapa nästa års datafiler från senaste årets mål")
     new_year.add_argument("year", type=int, help="det nya året, t.ex. 2027")
     new_year.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+
+    agreement = sub.add_parser(
+        "import-agreement",
+        help="läs in ett års överenskommelse (text, OCR-text eller PDF) som utkast till mål",
+    )
+    agreement.add_argument("file", metavar="FIL", help="överenskommelsen: .txt eller .pdf")
+    agreement.add_argument("--year", type=int, required=True, help="året målen gäller, t.ex. 2027")
+    agreement.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
     return parser
 
 
@@ -120,7 +128,32 @@ def cmd_new_year(args) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "validate": cmd_validate, "new-year": cmd_new_year}
+def cmd_import_agreement(args) -> int:
+    from .agreement import import_agreement
+
+    settings = _settings(args)
+    result = import_agreement(Path(args.file), settings.data_dir, args.year)
+    print(f"Skapade utkastet till {args.year}:")
+    for path in result.created:
+        print(f"  {path}")
+    for line in result.summary:
+        print(f"  {line}")
+    print(f"  {result.flagged} rader flaggade för granskning (kolumnen 'granska')")
+    if result.problems:
+        print(f"{len(result.problems)} problem att rätta i utkastet:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"Läs {result.created[-1]} först.")
+    return 0
+
+
+COMMANDS = {
+    "render": cmd_render,
+    "validate": cmd_validate,
+    "new-year": cmd_new_year,
+    "import-agreement": cmd_import_agreement,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
