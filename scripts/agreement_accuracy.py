@@ -195,7 +195,9 @@ def main() -> int:
         f"({f['indicators_found_pct']} %); importerade {f['indicators_imported']}"
     )
     print(f"  text identisk:               {f['text_identical_pct']} % av alla")
-    print(f"  text inom {FEW_CHARACTERS} tecken:           {f['text_within_few_chars_pct']} % av alla")
+    print(
+        f"  text inom {FEW_CHARACTERS} tecken:           {f['text_within_few_chars_pct']} % av alla"
+    )
     print(
         f"  … av de {f['faithful_curated']} vars kurerade text är OCR-raden lagad: identisk "
         f"{f['faithful_text_identical_pct']} %, inom {FEW_CHARACTERS} tecken "

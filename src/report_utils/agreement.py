@@ -322,7 +322,12 @@ def _read_sections(
             blank_before = False
             continue
         continues = item is not None and (
-            not blank_before or text[:1].islower() or text[:1].isdigit() or text[:1] in ",;)"
+            not blank_before
+            or text[:1].islower()
+            or text[:1].isdigit()
+            or text[:1] in ",;)("
+            # a bullet point broken by a page break: its last line ends mid-sentence
+            or (item.bullet and not re.search(r"[.!?:]$", item.lines[-1].text.strip()))
         )
         if (
             continues
@@ -369,7 +374,9 @@ def curated_texts(data_dir: Path, before: int | None = None) -> list[str]:
         for name, loaded in sheets.items():
             for col in _text_columns(workbook, workbook.sheet(name)):
                 texts += [
-                    v for v in loaded.frame[col] if isinstance(v, str) and not OCR_ARTEFACTS.search(v)
+                    v
+                    for v in loaded.frame[col]
+                    if isinstance(v, str) and not OCR_ARTEFACTS.search(v)
                 ]
     return texts
 
@@ -488,10 +495,13 @@ def find_target(text: str, horizon: str) -> tuple[str, float | None] | None:
         return "hogst", _number(m.group(1))
     stated_goal = horizon == "lång" or re.search(r"\bmål\w* (?:är|att)\b", low)
     if stated_goal:
-        if re.search(r"(?:^|\bska |\bskall )minska\w*|\bminskar\b|^minskat?\b", low):
-            return "minska", None
-        if re.search(r"(?:^|\bska |\bskall )öka\w*|\bökar\b|^ökat\b", low):
-            return "oka", None
+        for verb, kind in (("minska", "minska"), ("öka", "oka")):
+            if re.search(
+                rf"^{verb}\s+(?:antalet|andelen)\b|^{verb}t\s+(?:antal|andel)\b"
+                rf"|\bska(?:ll)?\s+{verb}\b|\b{verb}r\.?$",
+                low,
+            ):
+                return kind, None
     return None
 
 
@@ -509,6 +519,25 @@ def _content_stems(text: str, lexicon: Lexicon) -> set[str]:
         if lexicon.freq(word) >= 2e-4 and not word.isupper():
             continue  # common word: no evidence of a link
         out.add(skeleton(word)[:6])
+    return out
+
+
+_PLACES = {"helsingborg", "helsingborgs", "region", "skane", "skanes"}  # names, but no link
+
+
+def _name_stems(text: str) -> set[str]:
+    """Names in a text — a capitalised word inside a sentence or an abbreviation (MHFA,
+    Skolfam, Peer Support, TSI-modellen): what reliably ties an indicator to an activity."""
+    out = set()
+    tokens = re.findall(r"[\wåäöÅÄÖ][\wåäöÅÄÖ\-]*", text)
+    for i, tok in enumerate(tokens):
+        letters = [c for c in tok if c.isalpha()]
+        if len(letters) < 2:
+            continue
+        abbreviation = sum(c.isupper() for c in letters) >= 2
+        name = i > 0 and tok[0].isupper() and not tokens[i - 1].endswith(".")
+        if (abbreviation or name) and skeleton(tok) not in _PLACES:
+            out.add(skeleton(tok)[:6])
     return out
 
 
@@ -620,13 +649,15 @@ def build_rows(
                 if targets[horizon]:
                     teman[-1]["granska"] = _flags(
                         [teman[-1]["granska"] or ""]
-                        + [f"rad {t.item.first}: målet '{t.text}' har ingen indikator" for t in targets[horizon]]
+                        + [
+                            f"rad {t.item.first}: målet '{t.text}' har ingen indikator"
+                            for t in targets[horizon]
+                        ]
                     )
                 continue
             items = _dedupe(section.items)
             rows = [
-                _indicator_row(it, theme_key, horizon, avsnitt[kind], departments)
-                for it in items
+                _indicator_row(it, theme_key, horizon, avsnitt[kind], departments) for it in items
             ]
             _link_targets(rows, targets[horizon], lexicon, teman[-1])
             rows = _split_by_scope(rows)
@@ -682,7 +713,9 @@ def _doubt_flags(item: Item) -> list[str]:
     out = []
     for d in item.doubts:
         if d.kind == "dubblett":
-            out.append(f"samma text står också på rad {d.line}; den upprepningen är inte importerad")
+            out.append(
+                f"samma text står också på rad {d.line}; den upprepningen är inte importerad"
+            )
         else:
             out.append(str(d))
     return out
@@ -704,7 +737,13 @@ def _indicator_row(
     item: Item, theme_key: int, horizon: str, avsnitt: str, departments: Departments
 ) -> dict:
     own = find_target(item.text, "lång")  # "Minskat antal …" states its own direction
-    own = own if own and own[0] in ("minska", "oka") and re.match(r"(?:minskat?|ökat?)\b", item.text.lower()) else None
+    own = (
+        own
+        if own
+        and own[0] in ("minska", "oka")
+        and re.match(r"(?:minskat?|ökat?)\b", item.text.lower())
+        else None
+    )
     unit, unsure = _unit(item.text, own)
     flags = _doubt_flags(item)
     if unsure:
@@ -717,7 +756,7 @@ def _indicator_row(
         "ansvariga": ", ".join(departments.find(item.text)) or None,
         "namnd": None,
         "enhet": unit,
-        "maltyp": own[0] if own else ("ja" if unit == "ja-nej" else "ingen"),
+        "maltyp": own[0] if own else "ingen",  # no target unless the text states one
         "malvarde": None,
         "mal_text": item.text if own else None,
         "kalla_avsnitt": avsnitt,
@@ -736,7 +775,14 @@ def _targets(items: list[Item], horizon: str) -> list[Target]:
             hit = find_target(sentence, horizon)
             if hit:
                 found.append(
-                    Target(hit[0], hit[1], _target_text(sentence), it, board_of(sentence), _scopes(sentence))
+                    Target(
+                        hit[0],
+                        hit[1],
+                        _target_text(sentence),
+                        it,
+                        board_of(sentence),
+                        _scopes(sentence),
+                    )
                 )
                 break
     parents = {id(t.item.parent) for t in found if t.item.parent is not None and t.malvarde}
@@ -768,13 +814,19 @@ def _link_targets(rows: list[dict], targets: list[Target], lexicon: Lexicon, the
         quantitative = target.malvarde is not None
         if not clear and not quantitative and not (len(scored) == 1 and overlap > 0):
             theme_row["granska"] = _flags(
-                [theme_row["granska"] or "", f"rad {target.item.first}: målet '{target.text}' kunde inte kopplas till någon indikator"]
+                [
+                    theme_row["granska"] or "",
+                    f"rad {target.item.first}: målet '{target.text}' kunde inte kopplas till någon indikator",
+                ]
             )
             continue
         row.setdefault("_targets", []).append(target)
         if not clear:
             row["granska"] = _flags(
-                [row["granska"] or "", f"rad {target.item.first}: målet '{target.text}' är kopplat till indikatorn utan tydlig ordlikhet — kontrollera"]
+                [
+                    row["granska"] or "",
+                    f"rad {target.item.first}: målet '{target.text}' är kopplat till indikatorn utan tydlig ordlikhet — kontrollera",
+                ]
             )
 
 
@@ -798,7 +850,11 @@ def _split_by_scope(rows: list[dict]) -> list[dict]:
             if target.namnd:
                 new["namnd"] = target.namnd
                 new["ansvariga"] = BOARDS[target.namnd]
-            if target.malvarde is not None and new["enhet"] in ("text", "ja-nej") and "procent" in target.maltyp:
+            if (
+                target.malvarde is not None
+                and new["enhet"] in ("text", "ja-nej")
+                and "procent" in target.maltyp
+            ):
                 new["enhet"] = "andel"
             if len(variants) > 1:
                 label = ", ".join(x for x in (target.namnd, scope) if x)
@@ -808,7 +864,10 @@ def _split_by_scope(rows: list[dict]) -> list[dict]:
                         r"\bi\s+såväl\s+\w+\s+som\s+\w+", f"i {scope}", target.text
                     )
                 new["granska"] = _flags(
-                    [row["granska"] or "", "indikatorn står en gång i texten men har flera mål: en rad per mål — kontrollera texten"]
+                    [
+                        row["granska"] or "",
+                        "indikatorn står en gång i texten men har flera mål: en rad per mål — kontrollera texten",
+                    ]
                 )
             flags = [new["granska"] or ""]
             if new["enhet"] in ("text", "ja-nej") and target.malvarde is not None:
@@ -825,14 +884,14 @@ def _infer_departments(
     theme that share a distinctive word with it (flagged: an inference, not the text)."""
     if row["ansvariga"]:
         return
-    stems = _content_stems(row["text"], lexicon)
+    stems = _name_stems(row["text"])
     if not stems:
         return
     found: set[str] = set()
     lines = []
     for it in context:
         texts = [it.text] + ([it.parent.text] if it.parent else [])
-        if stems & _content_stems(it.text, lexicon):
+        if stems & _name_stems(it.text):
             for t in texts:
                 codes = departments.find(t)
                 if codes:
@@ -843,7 +902,10 @@ def _infer_departments(
         row["ansvariga"] = ", ".join(sorted(found))
         where = ", ".join(map(str, sorted(set(lines))))
         row["granska"] = _flags(
-            [row["granska"] or "", f"ansvariga härledda ur aktiviteter/mål på rad {where}, inte ur indikatorns egen text — kontrollera"]
+            [
+                row["granska"] or "",
+                f"ansvariga härledda ur aktiviteter/mål på rad {where}, inte ur indikatorns egen text — kontrollera",
+            ]
         )
 
 
@@ -876,7 +938,7 @@ def assign_ids(rows: dict[str, list[dict]], carried: dict | None = None) -> None
             kept = carried.get((sheet, i))
             if kept:
                 row[key] = kept
-        for i, row in enumerate(rows[sheet]):
+        for row in rows[sheet]:
             if row.get(key):
                 continue
             prefix = f"{row['tema_id']}-{letter(row)}"
@@ -898,7 +960,7 @@ def add_review_column(path: Path, sheets: dict[str, list[dict]]) -> None:
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment, Font
 
-    from .workbooks import README_SHEET, _FIXED_TIME
+    from .workbooks import _FIXED_TIME, README_SHEET
 
     book = load_workbook(path)
     for name, records in sheets.items():
@@ -915,7 +977,6 @@ def add_review_column(path: Path, sheets: dict[str, list[dict]]) -> None:
     book.properties.created = _FIXED_TIME
     book.properties.modified = _FIXED_TIME
     book.save(path)
-
 
 
 @dataclass
@@ -935,7 +996,11 @@ def _reference(data_dir: Path) -> tuple[dict[str, str], set[int]]:
         raise ParameterError(
             f"kan inte läsa {workbook_path(data_dir, S.REFERENS)}: kör 'validate' först"
         )
-    names = dict(zip(sheets["forvaltningar"].frame["kod"], sheets["forvaltningar"].frame["namn"], strict=True))
+    names = dict(
+        zip(
+            sheets["forvaltningar"].frame["kod"], sheets["forvaltningar"].frame["namn"], strict=True
+        )
+    )
     subgoals = {int(n) for n in sheets["delmal"].frame["nr"]} if "delmal" in sheets else set()
     return names, subgoals
 

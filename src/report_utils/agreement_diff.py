@@ -99,11 +99,15 @@ def _quote_changed(new: dict, old: dict) -> bool:
     only) no longer occurs in this year's quoted lines."""
     old_q, new_q = _norm(old.get("kalla_citat")), _norm(new.get("kalla_citat"))
     if not old_q or not new_q:
-        return _norm(old.get("text") or old.get("namn")) != _norm(new.get("text") or new.get("namn"))
-    return old_q not in new_q and new_q not in old_q
+        return _norm(old.get("text") or old.get("namn")) != _norm(
+            new.get("text") or new.get("namn")
+        )
+    return old_q not in new_q  # last year's quote may be the first line only
 
 
-def _greedy(candidates: list[tuple[float, int, int]], threshold: float) -> list[tuple[int, int, float]]:
+def _greedy(
+    candidates: list[tuple[float, int, int]], threshold: float
+) -> list[tuple[int, int, float]]:
     """Best pairs first, each row used once."""
     used_new, used_old, out = set(), set(), []
     for score, i, j in sorted(candidates, reverse=True):
@@ -129,7 +133,7 @@ def compare(previous: dict, rows: dict[str, list[dict]]) -> Diff:
     theme_pairs = _greedy(cands, THEME_MATCH)
     matched_new = {i for i, _, _ in theme_pairs}
     matched_old = {j for _, j, _ in theme_pairs}
-    for i, n in enumerate(new_themes):
+    for i in range(len(new_themes)):
         if i in matched_new:
             continue
         best = None
@@ -145,7 +149,13 @@ def compare(previous: dict, rows: dict[str, list[dict]]) -> Diff:
             matched_old.add(best[1])
     theme_of_new = {new_themes[i]["_theme"]: old_themes[j]["tema_id"] for i, j, _ in theme_pairs}
     diff.pairs["teman"] = [
-        Pair("teman", i, old_themes[j], s, _norm(new_themes[i]["namn"]) != _norm(old_themes[j]["namn"]))
+        Pair(
+            "teman",
+            i,
+            old_themes[j],
+            s,
+            _norm(new_themes[i]["namn"]) != _norm(old_themes[j]["namn"]),
+        )
         for i, j, s in theme_pairs
     ]
     for p in diff.pairs["teman"]:
@@ -222,6 +232,12 @@ def _target(row: dict) -> str:
     return f"{text} ({row['namnd']})" if row.get("namnd") else text
 
 
+def _target_quote_changed(new: dict, old: dict) -> bool:
+    """Whether the sentence stating the target differs in the document."""
+    old_q, new_q = _norm(old.get("kalla_citat_mal")), _norm(new.get("kalla_citat_mal"))
+    return bool(old_q or new_q) and old_q not in new_q
+
+
 def describe(diff: Diff, rows: dict[str, list[dict]]) -> None:
     """Work out the differences (ids are assigned by now) into Markdown lines and counts."""
     ids = {sheet: [r[key] for r in rows[sheet]] for sheet, key in SHEETS.items()}
@@ -239,7 +255,8 @@ def describe(diff: Diff, rows: dict[str, list[dict]]) -> None:
         new = rows["teman"][p.index]
         if _norm(new["namn"]) != _norm(p.old["namn"]):
             L["teman_namn"].append(
-                f"- {p.old['tema_id']}: ”{_md(p.old['namn'])}” → ”{_md(new['namn'])}”"
+                f"- {p.old['tema_id']}: ”{_md(p.old['namn'])}” → ”{_md(new['namn'])}” "
+                "(kan också vara förra årets handredigering av namnet)"
             )
         old_sub = ", ".join(map(str, p.old.get("delmal") or ()))
         if old_sub != new["delmal"]:
@@ -257,18 +274,22 @@ def describe(diff: Diff, rows: dict[str, list[dict]]) -> None:
     ]
     L["ind_omformulerade"], L["ind_redigerade"] = [], []
     L["ind_mal"], L["ind_ansvar"], L["ind_ansvar_tolkning"] = [], [], []
+    L["ind_mal_tolkning"] = []
     for p in diff.pairs["indikatorer"]:
         new = rows["indikatorer"][p.index]
         iid = new["indikator_id"]
         if p.document_changed:
-            L["ind_omformulerade"].append(
-                f"| {iid} | {_md(p.old['text'])} | {_md(new['text'])} |"
-            )
+            L["ind_omformulerade"].append(f"| {iid} | {_md(p.old['text'])} | {_md(new['text'])} |")
         elif _norm(new["text"]) != _norm(p.old["text"]):
             L["ind_redigerade"].append(f"| {iid} | {_md(p.old['text'])} | {_md(new['text'])} |")
         old_t, new_t = _target(p.old), _target(new)
         if old_t != new_t:
-            L["ind_mal"].append(f"| {iid} | {_md(new['text'])} | {old_t} | {new_t} |")
+            line = f"| {iid} | {_md(new['text'])} | {old_t} | {new_t} |"
+            (
+                L["ind_mal"]
+                if p.document_changed or _target_quote_changed(new, p.old)
+                else L["ind_mal_tolkning"]
+            ).append(line)
         old_a, new_a = _codes(p.old.get("ansvariga")), _codes(new.get("ansvariga"))
         if old_a != new_a:
             line = f"| {iid} | {_md(new['text'])} | {', '.join(old_a) or 'gemensam'} | {', '.join(new_a) or 'gemensam'} |"
@@ -311,7 +332,9 @@ def summary_lines(diff: Diff | None, sheets: dict[str, list[dict]]) -> list[str]
     return out
 
 
-def _section(title: str, lines: list[str], header: str | None = None, empty: str = "Inga.") -> list[str]:
+def _section(
+    title: str, lines: list[str], header: str | None = None, empty: str = "Inga."
+) -> list[str]:
     out = [f"### {title}", ""]
     if not lines:
         return [*out, empty, ""]
@@ -351,7 +374,9 @@ def report_markdown(
     ]
     out += [f"- {line}" for line in summary_lines(diff, sheets)]
     out.append(f"- {len(flagged)} rader är flaggade för granskning (listan längst ned).")
-    out.append(f"- {dropped} rader sidutfyllnad (webbadresser, sidnummer, underskrifter) har strukits.")
+    out.append(
+        f"- {dropped} rader sidutfyllnad (webbadresser, sidnummer, underskrifter) har strukits."
+    )
     out += [f"- {n}" for n in notes]
     out.append("")
     if diff is not None:
@@ -383,7 +408,7 @@ def report_markdown(
             L["ind_ansvar"],
             f"| id | indikator | {previous_year} | {year} |",
         )
-        if L["ind_redigerade"] or L["ind_ansvar_tolkning"]:
+        if L["ind_redigerade"] or L["ind_ansvar_tolkning"] or L["ind_mal_tolkning"]:
             out += [
                 f"### Samma rad i dokumentet men annan text eller tolkning än {previous_year}",
                 "",
@@ -398,6 +423,13 @@ def report_markdown(
                     *L["ind_redigerade"],
                     "",
                 ]
+            if L["ind_mal_tolkning"]:
+                out += [
+                    f"| id | indikator | mål {previous_year} | mål {year} (tolkat) |",
+                    "|---|---|---|---|",
+                    *L["ind_mal_tolkning"],
+                    "",
+                ]
             if L["ind_ansvar_tolkning"]:
                 out += [
                     f"| id | indikator | ansvariga {previous_year} | ansvariga {year} (tolkade) |",
@@ -405,7 +437,10 @@ def report_markdown(
                     *L["ind_ansvar_tolkning"],
                     "",
                 ]
-        for sheet, label in (("aktiviteter", "aktiviteter"), ("langsiktiga_mal", "långsiktiga mål")):
+        for sheet, label in (
+            ("aktiviteter", "aktiviteter"),
+            ("langsiktiga_mal", "långsiktiga mål"),
+        ):
             out += _section(f"Nya {label}", L[f"{sheet}_nya"])
             out += _section(f"Borttagna {label}", L[f"{sheet}_borttagna"])
     out += ["## Att granska", ""]
@@ -420,7 +455,7 @@ def report_markdown(
         "",
         f"1. Granska de flaggade raderna i `{year}/mal.xlsx` och töm kolumnen `granska` när en rad är klar.",
         "2. Jämför med dokumentet där något ser fel ut: `kalla_citat` är dokumentets egna rader.",
-        f"3. Kör `python -m report_utils validate` och rätta det som rapporteras.",
+        "3. Kör `python -m report_utils validate` och rätta det som rapporteras.",
         f"4. Låt förvaltningarna fylla i `{year}/indikatorvarden.xlsx`, och kör sedan `make report`.",
         "",
     ]

@@ -292,20 +292,22 @@ class Repairer:
                 sorted(self.lex.same_skeleton(p) or [p], key=self.lex.score, reverse=True)[:2]
                 for p in parts
             ]
-            combos = ["".join(c) for c in itertools.islice(itertools.product(*choices), 4)]
             content = [p for p in parts if p != "s"]
             if any(len(p) < 3 for p in content):
                 continue
+
             # a compound is as plausible as its rarest part, less for each extra part
-            def plausibility(word_parts):
-                rarest = min(self.lex.freq(w) for w in word_parts if w != "s")
-                return rarest * 10 ** (-(len(content) - 1))
+            penalty = 10 ** -(len(content) - 1)
+
+            def plausibility(word_parts, penalty=penalty):
+                return penalty * min(self.lex.freq(w) for w in word_parts if w != "s")
 
             options = list(itertools.islice(itertools.product(*choices), 4))
             options.sort(key=plausibility, reverse=True)
-            common_parts = all(len(p) >= 4 for p in content) and min(
-                self.lex.freq(w) for w in options[0] if w != "s"
-            ) >= 1e-6
+            common_parts = (
+                all(len(p) >= 4 for p in content)
+                and min(self.lex.freq(w) for w in options[0] if w != "s") >= 1e-6
+            )
             if common_parts:
                 # common words: plausible as they stand; hunspell only settles a close
                 # call between spellings of the parts (vård/värd)
@@ -358,12 +360,18 @@ class Repairer:
                             found.setdefault(word, c)
             if found and (cost > 0 or max(map(self.lex.freq, found)) >= MIN_PLAUSIBLE):
                 break
-        if found and split and min(found.values()) > 0 and not any(map(self.lex.counts.get, found)):
-            if all(w not in self.lex._freq for w in found):
-                # only compounds, and only after an edit: words run together may fit better
-                run = self._split_run_together(token)
-                if run:
-                    found.update(run.candidates)
+        only_compounds_after_edit = (
+            found
+            and split
+            and min(found.values()) > 0
+            and not any(map(self.lex.counts.get, found))
+            and all(w not in self.lex._freq for w in found)
+        )
+        if only_compounds_after_edit:
+            # only compounds, and only after an edit: words run together may fit better
+            run = self._split_run_together(token)
+            if run:
+                found.update(run.candidates)
         if found:
             return _Analysis(tuple(found.items()))
         if split:
@@ -484,9 +492,7 @@ class Repairer:
         def first_choice(analysis):
             return max(analysis.candidates, key=lambda wc: self._score(wc))[0]
 
-        pass1 = [
-            first_choice(a) if a and a.candidates else m.group(0).lower() for m, a, _ in items
-        ]
+        pass1 = [first_choice(a) if a and a.candidates else m.group(0).lower() for m, a, _ in items]
         out, doubts, last = [], [], 0
         prev_word = None
         for i, (m, analysis, sentence_start) in enumerate(items):
@@ -555,7 +561,9 @@ class Repairer:
         letters = [c for c in tok if c.isalpha()]
         if len(letters) > 1 and all(c.isupper() for c in letters) and not set(tok) & _GARBAGE:
             return False  # an abbreviation: VIP, SIP, HBTQI
-        if re.search(r"[a-zåäö][A-ZÅÄÖ]", tok) and not re.fullmatch(r"[a-zåäö]+[A-Z][a-zåäö]+", tok):
+        if re.search(r"[a-zåäö][A-ZÅÄÖ]", tok) and not re.fullmatch(
+            r"[a-zåäö]+[A-Z][a-zåäö]+", tok
+        ):
             return False  # a name with inner capitals: GoFaR, SPiSS, YouTube
         return not (tok[0].isdigit() and tok.rstrip("0123456789").isdigit())
 
