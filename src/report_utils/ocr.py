@@ -212,8 +212,8 @@ class _Analysis:
 def _variants(token: str, costly: int, deletions: bool = True) -> set[tuple[str, int]]:
     """Skeletons an OCR token may have, with the number of costly edits used (≤ costly).
 
-    Deleting a letter OCR often inserts (i, d, é) or a doubled letter costs one edit;
-    deleting any other letter costs two."""
+    Deleting a letter OCR often inserts (i, d, é) costs one edit; deleting any other
+    letter costs two."""
     low = token.lower()
     options = [_FREE.get(ch, (ch.translate(_FOLD),)) for ch in low]
     free: set[str] = set()
@@ -227,7 +227,7 @@ def _variants(token: str, costly: int, deletions: bool = True) -> set[tuple[str,
             for i, ch in enumerate(s):
                 for rep in _COSTLY_SUBS.get(ch, ()):
                     nxt.add(s[:i] + rep + s[i + 1 :])
-                if deletions and (ch in _COSTLY_DELETE or (i and s[i - 1] == ch)):
+                if deletions and ch in _COSTLY_DELETE:
                     nxt.add(s[:i] + s[i + 1 :])
         if deletions and cost == 2:
             for s in by_cost[0]:
@@ -360,18 +360,6 @@ class Repairer:
                             found.setdefault(word, c)
             if found and (cost > 0 or max(map(self.lex.freq, found)) >= MIN_PLAUSIBLE):
                 break
-        only_compounds_after_edit = (
-            found
-            and split
-            and min(found.values()) > 0
-            and not any(map(self.lex.counts.get, found))
-            and all(w not in self.lex._freq for w in found)
-        )
-        if only_compounds_after_edit:
-            # only compounds, and only after an edit: words run together may fit better
-            run = self._split_run_together(token)
-            if run:
-                found.update(run.candidates)
         if found:
             return _Analysis(tuple(found.items()))
         if split:
