@@ -149,23 +149,22 @@ class Lexicon:
     doc_bigrams: Counter = field(default_factory=Counter)  # learnt from the document
     _freq: dict = field(default_factory=dict, repr=False)
     _index: dict = field(default_factory=dict, repr=False)
+    _local: dict = field(default_factory=dict, repr=False)  # curated words wordfreq lacks
     _hunspell: object = field(default=None, repr=False)
 
     @classmethod
     def build(cls, texts: Iterable[str] = ()) -> Lexicon:
-        from wordfreq import get_frequency_dict
-
         lex = cls()
-        lex._freq = get_frequency_dict("sv", "large")
+        lex._freq, lex._index = _swedish_words()
         for text in texts:
             toks = words(text)
             lex.counts.update(t for t in toks if t != "<tal>")
             lex.bigrams.update(zip(toks, toks[1:], strict=False))
-        index: dict[str, list[str]] = {}
-        for word in itertools.chain(lex._freq, lex.counts):
-            if word.isalpha():
-                index.setdefault(skeleton(word), []).append(word)
-        lex._index = {k: sorted(set(v)) for k, v in index.items()}
+        local: dict[str, set[str]] = {}
+        for word in lex.counts:
+            if word.isalpha() and word not in lex._freq:
+                local.setdefault(skeleton(word), set()).add(word)
+        lex._local = {k: sorted(v) for k, v in local.items()}
         return lex
 
     def freq(self, word: str) -> float:
@@ -183,12 +182,28 @@ class Lexicon:
         )
 
     def same_skeleton(self, skel: str) -> list[str]:
-        return self._index.get(skel, [])
+        found = self._index.get(skel, [])
+        extra = self._local.get(skel)
+        return found + extra if extra else found
 
     def hunspell_knows(self, word: str) -> bool:
         if self._hunspell is None:
             self._hunspell = _load_hunspell()
         return bool(self._hunspell.lookup(word))
+
+
+@lru_cache(maxsize=1)
+def _swedish_words() -> tuple[dict[str, float], dict[str, list[str]]]:
+    """wordfreq's Swedish word list and its skeleton index (read-only; built once per
+    process, ``_swedish_words.cache_clear()`` frees it)."""
+    from wordfreq import get_frequency_dict
+
+    freq = get_frequency_dict("sv", "large")
+    index: dict[str, list[str]] = {}
+    for word in freq:
+        if word.isalpha():
+            index.setdefault(word.translate(_FOLD), []).append(word)
+    return freq, index
 
 
 @lru_cache(maxsize=1)
