@@ -73,7 +73,18 @@ def frames(path: Path) -> dict[str, list[dict]]:
     sheets, problems = read_workbook(path, S.MAL)
     if problems:
         raise SystemExit(f"{path}: {problems[0]}")
-    return {name: sheets[name].frame.to_dict("records") for name in sheets}
+    out = {name: sheets[name].frame.to_dict("records") for name in sheets}
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    for name, records in out.items():
+        table = list(book[name].iter_rows(values_only=True))
+        if "granska" in table[0]:
+            col = table[0].index("granska")
+            for record in records:
+                record["granska"] = table[record["_rad"] - 1][col]
+    book.close()
+    return out
 
 
 def measure(imported: dict, curated: dict) -> dict:
