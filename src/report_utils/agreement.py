@@ -33,7 +33,16 @@ from pathlib import Path
 from . import schemas as S
 from .errors import ParameterError, ReportError
 from .loading import read_workbook, workbook_path
-from .ocr import OCR_ARTEFACTS, Doubt, Lexicon, Repairer, is_furniture, skeleton, words
+from .ocr import (
+    OCR_ARTEFACTS,
+    Doubt,
+    Lexicon,
+    Repairer,
+    WordStore,
+    is_furniture,
+    skeleton,
+    words,
+)
 
 #: Sections of a theme, in document order.
 INTRO, AKTIVITETER, IND_KORT, MAL, IND_LANG = "intro", "aktiviteter", "ind_kort", "mal", "ind_lang"
@@ -381,8 +390,10 @@ def curated_texts(data_dir: Path, before: int | None = None) -> list[str]:
     return texts
 
 
-def build_repairer(data_dir: Path, year: int | None = None) -> Repairer:
-    return Repairer(Lexicon.build(curated_texts(data_dir, before=year)))
+def build_repairer(
+    data_dir: Path, year: int | None = None, store: WordStore | None = None
+) -> Repairer:
+    return Repairer(Lexicon.build(curated_texts(data_dir, before=year), store))
 
 
 # -- repair and rows -----------------------------------------------------------------------
@@ -1005,9 +1016,15 @@ def _reference(data_dir: Path) -> tuple[dict[str, str], set[int]]:
     return names, subgoals
 
 
-def import_agreement(document: Path, data_dir: Path, year: int) -> ImportResult:
+def import_agreement(
+    document: Path, data_dir: Path, year: int, cache_dir: Path | None = None
+) -> ImportResult:
     """Read ``document`` and create ``data_dir/<year>/`` (mal.xlsx, indikatorvarden.xlsx,
-    ANDRINGAR.md). Refuses, changing nothing, if the year exists."""
+    ANDRINGAR.md). Refuses, changing nothing, if the year exists.
+
+    ``cache_dir`` (the CLI passes ``Settings.cache_dir``) keeps the Swedish word list and
+    the dictionary's verdicts between imports (:class:`~report_utils.ocr.WordStore`);
+    without it they are rebuilt in memory, with the same result, in several seconds."""
     from . import agreement_diff as D
     from .model import collect, discover_goal_years
     from .newyear import value_rows
@@ -1025,10 +1042,14 @@ def import_agreement(document: Path, data_dir: Path, year: int) -> ImportResult:
     lines = read_document(document)
     agreement = parse(Path(document), lines)
     names, subgoals = _reference(data_dir)
-    repairer = build_repairer(data_dir, year)
-    repairer.learn_document([t for t in lines if t.strip()])
-    repair(agreement, repairer)
-    rows = build_rows(agreement, Departments.from_reference(names), repairer.lex, subgoals)
+    store = WordStore.open(cache_dir)
+    try:
+        repairer = build_repairer(data_dir, year, store)
+        repairer.learn_document([t for t in lines if t.strip()])
+        repair(agreement, repairer)
+        rows = build_rows(agreement, Departments.from_reference(names), repairer.lex, subgoals)
+    finally:
+        store.close()
     previous_years = [y for y in discover_goal_years(data_dir) if y < year]
     previous = D.load_previous(data_dir, max(previous_years)) if previous_years else None
     diff = D.compare(previous, rows) if previous else None

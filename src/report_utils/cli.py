@@ -132,7 +132,9 @@ def cmd_import_agreement(args) -> int:
     from .agreement import import_agreement
 
     settings = _settings(args)
-    result = import_agreement(Path(args.file), settings.data_dir, args.year)
+    result = import_agreement(
+        Path(args.file), settings.data_dir, args.year, cache_dir=settings.cache_dir
+    )
     print(f"Skapade utkastet till {args.year}:")
     for path in result.created:
         print(f"  {path}")

@@ -31,9 +31,12 @@ frequencies.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
+import os
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +57,9 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:sida\s+)?\d{1,3}(?:\s*\(\d{1,3}\))?\s*$", re.
 _TOKEN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ&\[\]]+")
 _LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
 _GARBAGE = set("6&4é[]3")
+_CLAUSE_END = re.compile(r"[.:;!?]")
+_INNER_CAPITAL = re.compile(r"[a-zåäö]+[A-Z][a-zåäö]+")
+_LOWER_UPPER = re.compile(r"[a-zåäö][A-ZÅÄÖ]")
 _VOWEL = re.compile(r"[aeiouyåäöé]")  # a Swedish word has a vowel ("dr" is OCR for "är")
 
 # Free expansions (characters OCR produces only for a lost å/ä/ö), in skeleton terms.
@@ -96,6 +102,21 @@ CUES = frozenset(
         ("här", "har"),
     }
 )
+#: Prepositions. After one, OCR's "vara" is the possessive "våra" ("på våra förvaltningar"),
+#: not the infinitive; "till" is left out ("ta till vara").
+PREPOSITIONS = frozenset(
+    "på i av för från med om hos inom mellan bland genom under över mot vid åt enligt "  # noqa: SIM905
+    "kring utifrån".split()
+)
+CUES = CUES | {(p, "våra") for p in PREPOSITIONS}
+#: Verbs that always have this word next: without it the OCR word is its rival
+#: ("beror på" = depends on; "som berör psykisk ohälsa" = concerns).
+GOVERNS = {"beror": "på"}
+#: Endings of the definite form ("rådgivningen", "caféerna"): a word OCR reads with such an
+#: ending is one inflected word, not a word followed by "en"/"nå".
+DEFINITE_ENDINGS = ("en", "et", "na", "erna", "arna", "orna")
+WEIGHT_DOC_SPELLING = 1.0  # an edited word the document spells undamaged elsewhere
+MIN_DOC_SPELLING = 7  # … if it has at least this many letters
 
 
 def skeleton(word: str) -> str:
@@ -134,42 +155,240 @@ class Doubt:
         return f"{where}'{self.ocr}' tolkat som '{self.chosen}' (osäkert; även möjligt: {others})"
 
 
+class WordStore:
+    """Swedish words on disk: wordfreq's list with its skeleton index, and hunspell's verdicts.
+
+    Reading wordfreq's list and indexing it takes seconds and loading spylls' sv_SE
+    dictionary seconds more, while an import asks about some tens of thousands of
+    skeletons and a few hundred compounds. So the list is written once to an SQLite file
+    in ``cache_dir`` and queried lazily, and every verdict hunspell gives is kept there
+    too; spylls is loaded only for a word it has not judged before.
+
+    The file's name holds a hash of everything its content derives from (wordfreq's data
+    file, spylls' sv_SE.aff/.dic, both packages' versions and :data:`STORE_FORMAT`): when
+    any of them changes a new file is built and the old one removed. Deleting the
+    folder (``make clean``) resets it. Without ``cache_dir`` the store lives in memory.
+    The answers are the same either way: the file only remembers them.
+    """
+
+    FILE_PREFIX = "ocr-ordlista-"
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None = None):
+        self._db = connection
+        self.path = path
+        self._freq: dict[str, float] = {}
+        self._skeletons: dict[str, list[str]] = {}
+        self._verdicts: dict[str, bool] = {}
+        self._new_verdicts: dict[str, bool] = {}
+
+    @classmethod
+    def open(cls, cache_dir: Path | None = None) -> WordStore:
+        """The store for the installed dictionaries: built in ``cache_dir`` if missing."""
+        key = _sources_key()
+        if cache_dir is None:
+            db = sqlite3.connect(":memory:")
+            _fill(db, key)
+            return cls(db)
+        cache_dir = Path(cache_dir)
+        path = cache_dir / f"{cls.FILE_PREFIX}{key[:16]}.sqlite"
+        if not path.is_file():
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.unlink(missing_ok=True)
+            db = sqlite3.connect(tmp)
+            try:
+                _fill(db, key)
+            finally:
+                db.close()
+            os.replace(tmp, path)  # atomic: a parallel import sees all or nothing
+            for stale in cache_dir.glob(f"{cls.FILE_PREFIX}*.sqlite"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
+        db = sqlite3.connect(path, timeout=10)
+        stored = db.execute("SELECT value FROM meta WHERE key = 'sources'").fetchone()
+        if not stored or stored[0] != key:  # a hash-prefix clash or a damaged file
+            db.close()
+            path.unlink(missing_ok=True)
+            return cls.open(cache_dir)
+        return cls(db, path)
+
+    def freq(self, word: str) -> float:
+        """wordfreq's frequency of a lower-case word (0 if not listed)."""
+        f = self._freq.get(word)
+        if f is None:
+            row = self._db.execute("SELECT cb FROM words WHERE word = ?", (word,)).fetchone()
+            f = self._freq[word] = _cb_to_freq(row[0]) if row else 0.0
+        return f
+
+    def has(self, word: str) -> bool:
+        return self.freq(word) > 0
+
+    def prefetch(self, skeletons: Iterable[str]) -> None:
+        """Look many skeletons up at once (one query instead of one each)."""
+        wanted = [k for k in dict.fromkeys(skeletons) if k not in self._skeletons]
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT skel, words, cbs FROM skeletons WHERE skel IN ({marks})", chunk
+            ).fetchall()
+            for k in chunk:
+                self._skeletons[k] = []
+            for row in rows:
+                self._remember(*row)
+
+    def _remember(self, skel: str, joined: str, cbs: str) -> list[str]:
+        found = self._skeletons[skel] = joined.split("\t")
+        for word, cb in zip(found, cbs.split(), strict=True):
+            self._freq[word] = _cb_to_freq(int(cb))
+        return found
+
+    def same_skeleton(self, skel: str) -> list[str]:
+        """The listed words with this skeleton, most frequent first."""
+        found = self._skeletons.get(skel)
+        if found is None:
+            row = self._db.execute(
+                "SELECT words, cbs FROM skeletons WHERE skel = ?", (skel,)
+            ).fetchone()
+            found = self._remember(skel, *row) if row else self._skeletons.setdefault(skel, [])
+        return found
+
+    def hunspell_knows(self, word: str) -> bool:
+        """Whether the sv_SE hunspell dictionary accepts ``word`` (remembered on disk)."""
+        known = self._verdicts.get(word)
+        if known is None:
+            row = self._db.execute("SELECT known FROM hunspell WHERE word = ?", (word,)).fetchone()
+            if row:
+                known = bool(row[0])
+            else:
+                known = bool(_load_hunspell().lookup(word))
+                self._new_verdicts[word] = known
+            self._verdicts[word] = known
+        return known
+
+    def close(self) -> None:
+        """Keep hunspell's new verdicts for the next import, then close the file."""
+        if self._new_verdicts:
+            try:
+                with self._db:
+                    self._db.executemany(
+                        "INSERT OR IGNORE INTO hunspell (word, known) VALUES (?, ?)",
+                        [(w, int(k)) for w, k in self._new_verdicts.items()],
+                    )
+                self._new_verdicts.clear()
+            except sqlite3.Error:
+                pass  # a read-only or busy cache only costs the next import time
+        self._db.close()
+
+
+#: Bump when the store's tables change meaning: old files are then rebuilt.
+STORE_FORMAT = 2
+_HUNSPELL_FILES = ("sv_SE.aff", "sv_SE.dic")
+
+
+def _hunspell_base() -> Path:
+    import spylls
+
+    return Path(spylls.__file__).parent / "hunspell" / "data" / "sv" / "sv_SE"
+
+
+def _wordfreq_file() -> Path:
+    from importlib.util import find_spec
+
+    spec = find_spec("wordfreq")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("wordfreq")
+    return Path(spec.origin).parent / "data" / "large_sv.msgpack.gz"
+
+
+def _sources_key() -> str:
+    """A hash of everything the store's content derives from."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"format {STORE_FORMAT}\n".encode())
+    for package in ("wordfreq", "spylls"):
+        digest.update(f"{package} {version(package)}\n".encode())
+    base = _hunspell_base()
+    for path in (_wordfreq_file(), *(base.with_name(n) for n in _HUNSPELL_FILES)):
+        digest.update(path.name.encode() + b"\n" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cb_to_freq(cb: int) -> float:
+    return 10 ** (-cb / 100)  # as wordfreq.cB_to_freq(-cb)
+
+
+def _fill(db: sqlite3.Connection, key: str) -> None:
+    """Write wordfreq's Swedish list and its skeleton index into an empty store."""
+    from wordfreq import read_cBpack
+
+    pack = read_cBpack(str(_wordfreq_file()))
+    cb_of: dict[str, int] = {}
+    for cb, bucket in enumerate(pack):
+        for word in bucket:
+            cb_of[word] = cb  # as get_frequency_dict: the last bucket wins
+    index: dict[str, list[str]] = {}
+    for word in cb_of:
+        if word.isalpha():
+            index.setdefault(word.translate(_FOLD), []).append(word)
+    with db:
+        db.executescript(
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+            CREATE TABLE words (word TEXT PRIMARY KEY, cb INTEGER) WITHOUT ROWID;
+            CREATE TABLE skeletons (skel TEXT PRIMARY KEY, words TEXT, cbs TEXT) WITHOUT ROWID;
+            CREATE TABLE hunspell (word TEXT PRIMARY KEY, known INTEGER) WITHOUT ROWID;
+            """
+        )
+        db.executemany("INSERT INTO words VALUES (?, ?)", cb_of.items())
+        db.executemany(
+            "INSERT INTO skeletons VALUES (?, ?, ?)",
+            ((k, "\t".join(v), " ".join(str(cb_of[w]) for w in v)) for k, v in index.items()),
+        )
+        db.execute("INSERT INTO meta VALUES ('sources', ?)", (key,))
+
+
 @dataclass
 class Lexicon:
     """Which Swedish words exist and how common they are.
 
     ``wordfreq``'s Swedish list (frequencies), the hunspell sv_SE dictionary shipped with
-    ``spylls`` (compounds), and the vocabulary and word pairs of clean text the project
-    already holds (the curated earlier years).
+    ``spylls`` (compounds) — both through a :class:`WordStore` — and the vocabulary and
+    word pairs of clean text the project already holds (the curated earlier years).
     """
 
+    store: WordStore
     counts: Counter = field(default_factory=Counter)
     bigrams: Counter = field(default_factory=Counter)
     compounds: dict = field(default_factory=dict)  # compound → plausibility from its parts
     doc_bigrams: Counter = field(default_factory=Counter)  # learnt from the document
-    _freq: dict = field(default_factory=dict, repr=False)
-    _index: dict = field(default_factory=dict, repr=False)
     _local: dict = field(default_factory=dict, repr=False)  # curated words wordfreq lacks
-    _hunspell: object = field(default=None, repr=False)
+    _scores: dict = field(default_factory=dict, repr=False)  # memo of score()
+    #: how the curated text writes names with inner capitals: "SPISS" → "SPiSS"
+    mixed_case: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, texts: Iterable[str] = ()) -> Lexicon:
-        lex = cls()
-        lex._freq, lex._index = _swedish_words()
+    def build(cls, texts: Iterable[str] = (), store: WordStore | None = None) -> Lexicon:
+        lex = cls(store or WordStore.open(None))
         for text in texts:
             toks = words(text)
             lex.counts.update(t for t in toks if t != "<tal>")
             lex.bigrams.update(zip(toks, toks[1:], strict=False))
+            _learn_casing(text, lex.mixed_case)
         local: dict[str, set[str]] = {}
         for word in lex.counts:
-            if word.isalpha() and word not in lex._freq:
+            if word.isalpha() and not lex.store.has(word):
                 local.setdefault(skeleton(word), set()).add(word)
         lex._local = {k: sorted(v) for k, v in local.items()}
         return lex
 
+    def listed(self, word: str) -> bool:
+        """Whether wordfreq lists the (lower-case) word."""
+        return self.store.has(word)
+
     def freq(self, word: str) -> float:
         word = word.lower()
-        f = self._freq.get(word, 0.0) or self.compounds.get(word, 0.0)
+        f = self.store.freq(word) or self.compounds.get(word, 0.0)
         if self.counts.get(word):
             f = max(f, MIN_PLAUSIBLE)
         return f
@@ -177,43 +396,34 @@ class Lexicon:
     def score(self, word: str) -> float:
         """Evidence for a word out of context, in decades (log10)."""
         word = word.lower()
-        return math.log10(self.freq(word) + 1e-9) + WEIGHT_VOCAB * math.log10(
-            1 + self.counts.get(word, 0)
-        )
+        found = self._scores.get(word)
+        if found is None:
+            found = self._scores[word] = math.log10(
+                self.freq(word) + 1e-9
+            ) + WEIGHT_VOCAB * math.log10(1 + self.counts.get(word, 0))
+        return found
+
+    def add_compound(self, word: str, plausibility: float) -> None:
+        """A compound found from its parts: as frequent as ``plausibility`` says."""
+        if word not in self.compounds:
+            self.compounds[word] = plausibility
+            self._scores.pop(word, None)
 
     def same_skeleton(self, skel: str) -> list[str]:
-        found = self._index.get(skel, [])
+        found = self.store.same_skeleton(skel)
         extra = self._local.get(skel)
         return found + extra if extra else found
 
     def hunspell_knows(self, word: str) -> bool:
-        if self._hunspell is None:
-            self._hunspell = _load_hunspell()
-        return bool(self._hunspell.lookup(word))
-
-
-@lru_cache(maxsize=1)
-def _swedish_words() -> tuple[dict[str, float], dict[str, list[str]]]:
-    """wordfreq's Swedish word list and its skeleton index (read-only; built once per
-    process, ``_swedish_words.cache_clear()`` frees it)."""
-    from wordfreq import get_frequency_dict
-
-    freq = get_frequency_dict("sv", "large")
-    index: dict[str, list[str]] = {}
-    for word in freq:
-        if word.isalpha():
-            index.setdefault(word.translate(_FOLD), []).append(word)
-    return freq, index
+        return self.store.hunspell_knows(word)
 
 
 @lru_cache(maxsize=1)
 def _load_hunspell():
     """The sv_SE hunspell dictionary that the spylls package ships (LibreOffice's)."""
-    import spylls
     from spylls.hunspell import Dictionary
 
-    base = Path(spylls.__file__).parent / "hunspell" / "data" / "sv" / "sv_SE"
-    return Dictionary.from_files(str(base))
+    return Dictionary.from_files(str(_hunspell_base()))
 
 
 @dataclass(frozen=True)
@@ -224,7 +434,7 @@ class _Analysis:
     parts: int = 1  # >1 when the token is several words run together
 
 
-def _variants(token: str, costly: int, deletions: bool = True) -> set[tuple[str, int]]:
+def _variants(token: str, costly: int, deletions: bool = True) -> list[tuple[str, int]]:
     """Skeletons an OCR token may have, with the number of costly edits used (≤ costly).
 
     Deleting a letter OCR often inserts (i, d, é) costs one edit; deleting any other
@@ -251,7 +461,8 @@ def _variants(token: str, costly: int, deletions: bool = True) -> set[tuple[str,
         for s in nxt:
             seen[s] = cost
         by_cost.append(nxt)
-    return set(seen.items())
+    # sorted: a set's order changes with Python's string hashing, the result must not
+    return sorted(seen.items(), key=lambda sc: (sc[1], sc[0]))
 
 
 class Repairer:
@@ -261,7 +472,11 @@ class Repairer:
         self.lex = lexicon
         self._cache: dict[tuple[str, bool, bool], _Analysis] = {}
         self._hunspell_cache: dict[str, bool] = {}
+        self._parts: dict[str, bool] = {}  # memo of _known_part
+        self._fetched: set[str] = set()  # the rests of words _prefetch has asked about
         self.attested: dict[str, set[str]] = {}  # skeleton -> words the document spells
+        self.spelled: set[str] = set()  # skeletons of the document's undamaged tokens
+        self.mixed_case: dict[str, str] = dict(lexicon.mixed_case)  # "SPISS" → "SPiSS"
 
     # -- learning from the document itself ----------------------------------------------
     def learn_document(self, lines: Sequence[str]) -> None:
@@ -277,6 +492,9 @@ class Repairer:
                 if "6" in low and _LETTER.search(low) and low.replace("6", "").isalpha():
                     word = low.replace("6", "ö")
                     self.attested.setdefault(skeleton(word), set()).add(word)
+                elif tok.isalpha() and not set(low) & _GARBAGE:
+                    self.spelled.add(skeleton(low))  # as it stands, without OCR garbage
+            _learn_casing(line, self.mixed_case)
         learnt: Counter = Counter()
         for line in lines:
             if is_furniture(line) or not line.strip():
@@ -292,7 +510,7 @@ class Repairer:
     # -- one token -----------------------------------------------------------------------
     def _lookup(self, skel: str, compound: bool = True, strict: bool = False) -> list[str]:
         found = [w for w in self.lex.same_skeleton(skel) if _VOWEL.search(w)]
-        found += [w for w in self.attested.get(skel, ()) if w not in found]
+        found += [w for w in sorted(self.attested.get(skel, ())) if w not in found]
         if found or not compound or len(skel) < 7:
             return found
         return self._compound(skel, strict)
@@ -300,13 +518,22 @@ class Repairer:
     def _compound(self, skel: str, strict: bool = False) -> list[str]:
         """Words made of dictionary parts (with a linking -s-), confirmed by hunspell when
         it can: a compound of common parts that hunspell does not list (a name such as
-        ``Skånegemensam``) is still accepted, ranked below a confirmed one."""
-        splits = _splits(skel, self._known_part, max_parts=3, min_len=3)
+        ``Skånegemensam``) is still accepted, ranked below a confirmed one. A part that
+        drops its final vowel in compounds (``invånare`` → ``invånardelaktighet``) is tried
+        last, and only hunspell's word for the whole is taken."""
+        found = self._compound_of(skel, strict, elided=False)
+        if found or strict:
+            return found
+        return self._compound_of(skel, strict, elided=True)
+
+    def _compound_of(self, skel: str, strict: bool, elided: bool) -> list[str]:
+        known = self._known_elided if elided else self._known_part
+        splits = _splits(skel, known, max_parts=3, min_len=3, ahead=self._prefetch)
         for parts in splits[:3]:
-            choices = [
-                sorted(self.lex.same_skeleton(p) or [p], key=self.lex.score, reverse=True)[:2]
-                for p in parts
-            ]
+            if elided and not self._known_part(parts[-1]):
+                continue  # the last part is a word of its own
+            # (spelling in the compound, the dictionary word it stands for)
+            choices = [self._spellings(p, elided) for p in parts]
             content = [p for p in parts if p != "s"]
             if any(len(p) < 3 for p in content):
                 continue
@@ -314,35 +541,65 @@ class Repairer:
             # a compound is as plausible as its rarest part, less for each extra part
             penalty = 10 ** -(len(content) - 1)
 
-            def plausibility(word_parts, penalty=penalty):
-                return penalty * min(self.lex.freq(w) for w in word_parts if w != "s")
+            def plausibility(option, penalty=penalty):
+                return penalty * min(self.lex.freq(word) for _, word in option if word != "s")
 
             options = list(itertools.islice(itertools.product(*choices), 4))
             options.sort(key=plausibility, reverse=True)
             common_parts = (
-                all(len(p) >= 4 for p in content)
-                and min(self.lex.freq(w) for w in options[0] if w != "s") >= 1e-6
+                not elided
+                and all(len(p) >= 4 for p in content)
+                and min(self.lex.freq(w) for _, w in options[0] if w != "s") >= 1e-6
             )
             if common_parts:
                 # common words: plausible as they stand; hunspell only settles a close
                 # call between spellings of the parts (vård/värd)
                 close = [o for o in options[1:] if plausibility(o) * 10 >= plausibility(options[0])]
                 if close and not strict:
-                    options = [o for o in options[:1] + close if self._hunspell("".join(o))]
+                    options = [o for o in options[:1] + close if self._hunspell(_joined(o))]
                 else:
                     options = options[:1]
             elif strict:
                 continue  # after an edit, or in a piece of a run-together word
             else:
-                options = [o for o in options if self._hunspell("".join(o))]
+                options = [o for o in options if self._hunspell(_joined(o))]
             for o in options:
-                self.lex.compounds.setdefault("".join(o), plausibility(o))
+                self.lex.add_compound(_joined(o), plausibility(o))
             if options:
-                return ["".join(o) for o in options]
+                return [_joined(o) for o in options]
         return []
 
+    def _spellings(self, part: str, elided: bool) -> list[tuple[str, str]]:
+        """The two likeliest words a part's skeleton stands for, as (spelling, word)."""
+        found = self.lex.same_skeleton(part)
+        if found or not elided or part == "s":
+            words_ = sorted(found or [part], key=self.lex.score, reverse=True)[:2]
+            return [(w, w) for w in words_]
+        full = self.lex.same_skeleton(part + "e") + self.lex.same_skeleton(part + "a")
+        return [(w[:-1], w) for w in sorted(full, key=self.lex.score, reverse=True)[:2]]
+
+    def _known_elided(self, part: str) -> bool:
+        return self._known_part(part) or any(self._known_part(part + v) for v in "ea")
+
+    def _prefetch(self, rest: str) -> None:
+        """Ask the store at once about every part ``_splits`` may try at the start of
+        ``rest`` (itself and without a linking -s)."""
+        if rest not in self._fetched:
+            self._fetched.add(rest)
+            self.lex.store.prefetch(
+                p
+                for end in range(3, len(rest) + 1)
+                for p in (rest[:end], rest[: end - 1])
+                if p not in self._parts
+            )
+
     def _known_part(self, part: str) -> bool:
-        return any(self.lex.freq(w) >= 1e-7 for w in self.lex.same_skeleton(part))
+        known = self._parts.get(part)
+        if known is None:
+            known = self._parts[part] = any(
+                self.lex.freq(w) >= 1e-7 for w in self.lex.same_skeleton(part)
+            )
+        return known
 
     def _hunspell(self, word: str) -> bool:
         if word not in self._hunspell_cache:
@@ -363,6 +620,7 @@ class Repairer:
         against the words one edit away (``Nordvist`` → ``Nordväst``)."""
         max_cost = (2 if len(token) >= 7 else 1) if may_edit else 0
         variants = _variants(token, max_cost, deletions=split or len(token) >= 8)
+        self.lex.store.prefetch(skel for skel, _ in variants)
         found: dict[str, int] = {}
         for cost in range(max_cost + 1):
             for compound in (False, True):
@@ -397,7 +655,7 @@ class Repairer:
                 cands = [
                     w
                     for w, c in analysis.candidates
-                    if (w in self.lex._freq or self.lex.counts.get(w) or len(w) >= 8)
+                    if (self.lex.listed(w) or self.lex.counts.get(w) or len(w) >= 8)
                     and self.lex.freq(w) >= (1e-5 if len(w) <= 3 else 1e-7)
                 ]
                 if not cands:
@@ -406,10 +664,27 @@ class Repairer:
             else:
                 score = sum(self.lex.score(w) for w in words_) - 2 * len(words_)
                 if best is None or score > best[0]:
-                    best = (score, " ".join(words_), len(words_))
+                    best = (score, " ".join(words_), len(words_), pieces)
         if best is None:
             return None
+        inflected = self._definite_form(best[1].split(), best[3])
+        if inflected:
+            return _Analysis(((inflected, 1),))
         return _Analysis(((best[1], 1),), parts=best[2])
+
+    def _definite_form(self, words_: list[str], pieces: list[str]) -> str | None:
+        """``spelrådgivning`` + ``en`` → ``spelrådgivningen``, ``pratcaféer`` + ``na`` →
+        ``pratcaféerna``: a split whose second piece is a definite ending is one word in
+        its definite form — if hunspell knows it, or it is a plural (-er/-ar/-or) + -na."""
+        if len(words_) != 2 or pieces[1] not in DEFINITE_ENDINGS:
+            return None
+        head = words_[0]
+        whole = head + pieces[1]
+        plural = pieces[1] == "na" and head.endswith(("er", "ar", "or"))
+        if plural or self._hunspell(whole):
+            self.lex.add_compound(whole, self.lex.freq(head))
+            return whole
+        return None
 
     # -- text ----------------------------------------------------------------------------
     def repair(self, text: str, line: int | None = None) -> tuple[str, list[Doubt]]:
@@ -475,7 +750,7 @@ class Repairer:
             if any(a <= m.start() < b for a, b in protected) or not self._repairable(tok):
                 items.append((m, None, False))
                 continue
-            before = text[: m.start()].rstrip()
+            before = text[max(0, m.start() - 8) : m.start()].rstrip() or text[: m.start()].rstrip()
             sentence_start = not before or before[-1] in ".!?:•"
             may_edit = tok[:1].islower() or sentence_start or bool(set(tok) & _GARBAGE)
             analysis = self.analyse(_lower_inner_capital(tok), may_edit=True)
@@ -492,10 +767,13 @@ class Repairer:
                 )
             items.append((m, analysis, sentence_start))
 
-        def first_choice(analysis):
-            return max(analysis.candidates, key=lambda wc: self._score(wc))[0]
+        def first_choice(analysis, tok):
+            return max(analysis.candidates, key=lambda wc: self._score(wc, size=len(tok)))[0]
 
-        pass1 = [first_choice(a) if a and a.candidates else m.group(0).lower() for m, a, _ in items]
+        pass1 = [
+            first_choice(a, m.group(0)) if a and a.candidates else m.group(0).lower()
+            for m, a, _ in items
+        ]
         out, doubts, last = [], [], 0
         prev_word = None
         for i, (m, analysis, sentence_start) in enumerate(items):
@@ -503,14 +781,16 @@ class Repairer:
             out.append(text[last : m.start()])
             last = m.end()
             gap = text[m.end() : items[i + 1][0].start()] if i + 1 < len(items) else text[m.end() :]
-            if re.search(r"[.:;!?]", gap) or (i + 1 == len(items) and clause_end):
+            if _CLAUSE_END.search(gap) or (i + 1 == len(items) and clause_end):
                 nxt = END  # the word ends a clause
             elif i + 1 == len(items):
                 nxt = None
             else:
                 nxt = _context_word(pass1[i + 1].split()[0])
             if analysis is None:
-                out.append(tok)
+                # an abbreviation the text also writes with inner lower case: SPISS → SPiSS
+                named = self.mixed_case.get(tok) if tok.isupper() else None
+                out.append(named or tok)
                 prev_word = _context_word(tok.lower())
                 continue
             if not analysis.candidates:
@@ -521,14 +801,14 @@ class Repairer:
                 continue
             ranked = sorted(
                 analysis.candidates,
-                key=lambda wc: self._score(wc, prev_word, nxt),
+                key=lambda wc: self._score(wc, prev_word, nxt, len(tok)),
                 reverse=True,
             )
             best = ranked[0][0]
             if len(ranked) > 1:
                 rival = ranked[1][0]
-                margin = self._score(ranked[0], prev_word, nxt) - self._score(
-                    ranked[1], prev_word, nxt
+                margin = self._score(ranked[0], prev_word, nxt, len(tok)) - self._score(
+                    ranked[1], prev_word, nxt, len(tok)
                 )
                 if margin < DOUBT_MARGIN and (
                     self.lex.freq(rival) >= MIN_PLAUSIBLE or self.lex.counts.get(rival)
@@ -540,12 +820,20 @@ class Repairer:
                     doubts.append(Doubt(line_of(m.start()), tok, chosen, rivals))
             out.append(_cased(best, tok, sentence_start))
             prev_word = _context_word(best.split()[-1])
-            if re.search(r"[.:;!?]", gap):
+            if _CLAUSE_END.search(gap):
                 prev_word = None
         out.append(text[last:])
         return _post_clean("".join(out)), doubts
 
-    def _score(self, wc: tuple[str, int], prev: str | None = None, nxt: str | None = None):
+    def _score(
+        self,
+        wc: tuple[str, int],
+        prev: str | None = None,
+        nxt: str | None = None,
+        size: int | None = None,
+    ):
+        """Evidence for a candidate (in decades): its frequency and use in the curated text,
+        less its edits, plus the context; ``size`` is the OCR token's length."""
         word, cost = wc
         parts = word.split()
         score = sum(self.lex.score(p) for p in parts) / len(parts) - WEIGHT_COST * cost
@@ -556,6 +844,20 @@ class Repairer:
                 score += WEIGHT_BIGRAM
             elif self.lex.doc_bigrams.get(pair):
                 score += WEIGHT_DOC_BIGRAM
+        governed = GOVERNS.get(parts[-1])
+        if governed and nxt is not None and nxt != governed:
+            score -= WEIGHT_BIGRAM
+        if (
+            cost
+            and len(parts) == 1
+            and len(word) == size
+            and len(word) >= MIN_DOC_SPELLING
+            and skeleton(word) in self.spelled
+        ):
+            # "Anhorigstdd": the document also writes "Anhorigstod" — a long word, letters
+            # replaced rather than dropped (a shorter word is often another form of the
+            # same word, and a short one is found anywhere in a long text)
+            score += WEIGHT_DOC_SPELLING
         return score
 
     def _repairable(self, tok: str) -> bool:
@@ -564,9 +866,7 @@ class Repairer:
         letters = [c for c in tok if c.isalpha()]
         if len(letters) > 1 and all(c.isupper() for c in letters) and not set(tok) & _GARBAGE:
             return False  # an abbreviation: VIP, SIP, HBTQI
-        if re.search(r"[a-zåäö][A-ZÅÄÖ]", tok) and not re.fullmatch(
-            r"[a-zåäö]+[A-Z][a-zåäö]+", tok
-        ):
+        if _LOWER_UPPER.search(tok) and not _INNER_CAPITAL.fullmatch(tok):
             return False  # a name with inner capitals: GoFaR, SPiSS, YouTube
         return not (tok[0].isdigit() and tok.rstrip("0123456789").isdigit())
 
@@ -575,12 +875,30 @@ class Repairer:
         return tok[:1].islower() or bool(set(tok) & _GARBAGE)
 
 
+_WORD_AT = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9&]+")
+
+
+def _learn_casing(text: str, mixed_case: dict) -> None:
+    """How a text writes names with inner capitals (``SPiSS``, ``GoFaR``), by their letters
+    in upper case; a name written two ways is no evidence (None)."""
+    for tok in _WORD_AT.findall(text):
+        letters = [c for c in tok if c.isalpha()]
+        if _LOWER_UPPER.search(tok) and sum(c.isupper() for c in letters) >= 2:
+            known = mixed_case.setdefault(tok.upper(), tok)
+            if known != tok:
+                mixed_case[tok.upper()] = None
+
+
+def _joined(option: Sequence[tuple[str, str]]) -> str:
+    return "".join(spelling for spelling, _ in option)
+
+
 def _context_word(word: str) -> str:
     return "<tal>" if word.isdigit() else word.lower()
 
 
 def _lower_inner_capital(tok: str) -> str:
-    return tok.lower() if re.fullmatch(r"[a-zåäö]+[A-Z][a-zåäö]+", tok) else tok
+    return tok.lower() if _INNER_CAPITAL.fullmatch(tok) else tok
 
 
 def _cased(word: str, like: str, sentence_start: bool = False) -> str:
@@ -619,8 +937,10 @@ def _cuts(n: int, max_parts: int) -> list[list[tuple[int, int]]]:
     return out
 
 
-def _splits(skel: str, known, max_parts: int, min_len: int) -> list[list[str]]:
-    """Splits of a skeleton into known parts (a part may end in a linking 's'), fewest first."""
+def _splits(skel: str, known, max_parts: int, min_len: int, ahead=None) -> list[list[str]]:
+    """Splits of a skeleton into known parts (a part may end in a linking 's'), fewest first.
+
+    ``ahead(rest)``, if given, is told before the parts at the start of ``rest`` are tried."""
     results: list[list[str]] = []
 
     def rec(rest: str, acc: list[str]) -> None:
@@ -631,6 +951,8 @@ def _splits(skel: str, known, max_parts: int, min_len: int) -> list[list[str]]:
             return
         if len([p for p in acc if p != "s"]) >= max_parts:
             return
+        if ahead is not None:
+            ahead(rest)
         for end in range(len(rest), min_len - 1, -1):
             part = rest[:end]
             if known(part) or (part.endswith("s") and known(part[:-1])):
