@@ -341,21 +341,14 @@ def _show(row: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--keep", type=Path, help="keep the imported draft in this folder")
-    parser.add_argument(
-        "--verbose", action="store_true", help="also list the repaired rows that differ"
-    )
-    args = parser.parse_args()
-    f = run(args.keep)
-    if args.json:
-        print(json.dumps(f, ensure_ascii=False))
-        return 0
+def report(f: dict, verbose: bool = False) -> str:
+    """The figures as the analyst reads them: issue 17's measures first, then the
+    breakdown of the indicator texts."""
+    out: list[str] = []
+    say = out.append
     n = f["indicators_curated"]
-    print(f"Import av {DOCUMENT.name} jämförd med {CURATED.relative_to(ROOT)} ({f['seconds']} s)")
-    print(f"\nIssue 17:s mått, över alla {n} kurerade indikatorer:")
+    say(f"Import av {DOCUMENT.name} jämförd med {CURATED.relative_to(ROOT)} ({f['seconds']} s)")
+    say(f"\nIssue 17:s mått, över alla {n} kurerade indikatorer:")
     shown = {
         "themes_found": f"{f['themes_found']}/{f['themes_curated']}",
         "subgoals_identical": f"{f['subgoals_identical']}/{f['themes_curated']}",
@@ -368,41 +361,57 @@ def main() -> int:
     }
     for key, label, target, reads in TARGETS:
         value = f["targets"][key]
+        unit = " %" if "pct" in key else ""
         verdict = (
             "uppnått"
             if value["reached"]
-            else f"under målet i issue 17: {value['value']}{' %' if 'pct' in key else ''} "
-            f"(mål {target}{' %' if 'pct' in key else ''})"
+            else f"under målet i issue 17: {value['value']}{unit} (mål {target}{unit})"
         )
-        print(f"  {label + ':':48} {shown[key]:18} mål {reads:7}  {verdict}")
-    print("\nÖvrigt:")
-    print(f"  temanamn identiska:              {f['theme_names_identical']}/{f['themes_curated']}")
-    print(f"  importerade indikatorer:         {f['indicators_imported']}")
-    print(f"  rader flaggade för granskning:   {f['rows_flagged']}/{f['rows_total']}")
-    print(f"  valideringsproblem i utkastet:   {len(f['validation_problems'])}")
+        say(f"  {label + ':':48} {shown[key]:18} mål {reads:7}  {verdict}")
+    say("\nÖvrigt:")
+    say(f"  temanamn identiska:              {f['theme_names_identical']}/{f['themes_curated']}")
+    say(f"  importerade indikatorer:         {f['indicators_imported']}")
+    say(f"  rader flaggade för granskning:   {f['rows_flagged']}/{f['rows_total']}")
+    say(f"  valideringsproblem i utkastet:   {len(f['validation_problems'])}")
     for a in f["artefacts"]:
-        print(f"    artefakt: {a}")
+        say(f"    artefakt: {a}")
     rep, rew = f["repaired"], f["reworded"]
-    print(f"\nUppdelning av de {n} indikatorerna (hjälp att läsa textmåtten ovan):")
-    print(
+    say(f"\nUppdelning av de {n} indikatorerna (hjälp att läsa textmåtten ovan):")
+    say(
         f"  {rep['count']} vars kurerade text är den citerade OCR-raden lagad: identisk "
         f"{rep['identical']} ({rep['identical_pct']} %), inom {FEW_CHARACTERS} tecken "
         f"{rep['close']} ({rep['close_pct']} %)"
     )
-    print(
+    say(
         f"  {rew['count']} som kuratorn formulerat om utöver OCR-raden: identisk "
         f"{rew['identical']} ({rew['identical_pct']} %), inom {FEW_CHARACTERS} tecken "
         f"{rew['close']} ({rew['close_pct']} %)"
     )
-    print("\nOmformulerade av kuratorn (belägg ur den citerade OCR-raden):")
+    say("\nOmformulerade av kuratorn (belägg ur den citerade OCR-raden):")
     for row in f["rows"]:
         if row["edits"]:
-            print(_show(row))
+            say(_show(row))
     differing = [r for r in f["rows"] if not r["edits"] and not r["identical"]]
-    print(f"\nLagade OCR-rader som ändå skiljer sig från den kurerade texten: {len(differing)}")
-    if args.verbose:
+    say(f"\nLagade OCR-rader som ändå skiljer sig från den kurerade texten: {len(differing)}")
+    if verbose:
         for row in differing:
-            print(_show(row))
+            say(_show(row))
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--keep", type=Path, help="keep the imported draft in this folder")
+    parser.add_argument(
+        "--verbose", action="store_true", help="also list the repaired rows that differ"
+    )
+    args = parser.parse_args()
+    figures = run(args.keep)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        print(report(figures, args.verbose))
     return 0
 
 

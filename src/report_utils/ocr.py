@@ -108,7 +108,7 @@ PREPOSITIONS = frozenset(
     "på i av för från med om hos inom mellan bland genom under över mot vid åt enligt "  # noqa: SIM905
     "kring utifrån".split()
 )
-CUES = CUES | {(p, "våra") for p in PREPOSITIONS}
+CUES = CUES | {(p, "våra") for p in PREPOSITIONS} | {("beror", "på")}
 #: Verbs that always have this word next: without it the OCR word is its rival
 #: ("beror på" = depends on; "som berör psykisk ohälsa" = concerns).
 GOVERNS = {"beror": "på"}
@@ -183,13 +183,23 @@ class WordStore:
 
     @classmethod
     def open(cls, cache_dir: Path | None = None) -> WordStore:
-        """The store for the installed dictionaries: built in ``cache_dir`` if missing."""
+        """The store for the installed dictionaries: built in ``cache_dir`` if missing.
+
+        A cache that cannot be written or read (a read-only folder, a damaged file) costs
+        time only: the store is then built again, in memory if need be."""
         key = _sources_key()
-        if cache_dir is None:
-            db = sqlite3.connect(":memory:")
-            _fill(db, key)
-            return cls(db)
-        cache_dir = Path(cache_dir)
+        if cache_dir is not None:
+            for _attempt in range(2):
+                try:
+                    return cls._on_disk(Path(cache_dir), key)
+                except (OSError, sqlite3.Error):
+                    continue
+        db = sqlite3.connect(":memory:")
+        _fill(db, key)
+        return cls(db)
+
+    @classmethod
+    def _on_disk(cls, cache_dir: Path, key: str) -> WordStore:
         path = cache_dir / f"{cls.FILE_PREFIX}{key[:16]}.sqlite"
         if not path.is_file():
             cache_dir.mkdir(parents=True, exist_ok=True)
@@ -205,19 +215,28 @@ class WordStore:
                 if stale != path:
                     stale.unlink(missing_ok=True)
         db = sqlite3.connect(path, timeout=10)
-        stored = db.execute("SELECT value FROM meta WHERE key = 'sources'").fetchone()
-        if not stored or stored[0] != key:  # a hash-prefix clash or a damaged file
+        try:
+            stored = db.execute("SELECT value FROM meta WHERE key = 'sources'").fetchone()
+            if not stored or stored[0] != key:
+                raise sqlite3.DatabaseError("not this store")  # a hash-prefix clash
+        except sqlite3.Error:
             db.close()
-            path.unlink(missing_ok=True)
-            return cls.open(cache_dir)
+            path.unlink(missing_ok=True)  # damaged or foreign: built again
+            raise
         return cls(db, path)
 
     def freq(self, word: str) -> float:
         """wordfreq's frequency of a lower-case word (0 if not listed)."""
         f = self._freq.get(word)
         if f is None:
-            row = self._db.execute("SELECT cb FROM words WHERE word = ?", (word,)).fetchone()
-            f = self._freq[word] = _cb_to_freq(row[0]) if row else 0.0
+            if word.isalpha():  # found with its skeleton, which sets _freq
+                self.same_skeleton(word.translate(_FOLD))
+                f = self._freq.setdefault(word, 0.0)
+            else:  # "t.ex", "bl.a"
+                row = self._db.execute(
+                    "SELECT cb FROM words WHERE skel IS NULL AND word = ?", (word,)
+                ).fetchone()
+                f = self._freq[word] = _cb_to_freq(row[0]) if row else 0.0
         return f
 
     def has(self, word: str) -> bool:
@@ -229,28 +248,22 @@ class WordStore:
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT skel, words, cbs FROM skeletons WHERE skel IN ({marks})", chunk
-            ).fetchall()
-            for k in chunk:
-                self._skeletons[k] = []
-            for row in rows:
-                self._remember(*row)
+            self._remember(chunk, f"skel IN ({marks})")
 
-    def _remember(self, skel: str, joined: str, cbs: str) -> list[str]:
-        found = self._skeletons[skel] = joined.split("\t")
-        for word, cb in zip(found, cbs.split(), strict=True):
-            self._freq[word] = _cb_to_freq(int(cb))
-        return found
+    def _remember(self, skeletons: list[str], where: str) -> None:
+        for skel in skeletons:
+            self._skeletons[skel] = []
+        query = f"SELECT skel, word, cb FROM words WHERE {where} ORDER BY rowid"
+        for skel, word, cb in self._db.execute(query, skeletons):
+            self._skeletons[skel].append(word)
+            self._freq[word] = _cb_to_freq(cb)
 
     def same_skeleton(self, skel: str) -> list[str]:
         """The listed words with this skeleton, most frequent first."""
         found = self._skeletons.get(skel)
         if found is None:
-            row = self._db.execute(
-                "SELECT words, cbs FROM skeletons WHERE skel = ?", (skel,)
-            ).fetchone()
-            found = self._remember(skel, *row) if row else self._skeletons.setdefault(skel, [])
+            self._remember([skel], "skel = ?")
+            found = self._skeletons[skel]
         return found
 
     def hunspell_knows(self, word: str) -> bool:
@@ -261,7 +274,7 @@ class WordStore:
             if row:
                 known = bool(row[0])
             else:
-                known = bool(_load_hunspell().lookup(word))
+                known = bool(_load_hunspell(str(_hunspell_base())).lookup(word))
                 self._new_verdicts[word] = known
             self._verdicts[word] = known
         return known
@@ -282,7 +295,7 @@ class WordStore:
 
 
 #: Bump when the store's tables change meaning: old files are then rebuilt.
-STORE_FORMAT = 2
+STORE_FORMAT = 4
 _HUNSPELL_FILES = ("sv_SE.aff", "sv_SE.dic")
 
 
@@ -319,31 +332,36 @@ def _cb_to_freq(cb: int) -> float:
 
 
 def _fill(db: sqlite3.Connection, key: str) -> None:
-    """Write wordfreq's Swedish list and its skeleton index into an empty store."""
+    """Write wordfreq's Swedish list with each word's skeleton into an empty store.
+
+    The rows keep wordfreq's order (most frequent first); a word that is not all letters
+    ("t.ex") has no skeleton: it is never a repair, only a frequency."""
     from wordfreq import read_cBpack
 
-    pack = read_cBpack(str(_wordfreq_file()))
     cb_of: dict[str, int] = {}
-    for cb, bucket in enumerate(pack):
-        for word in bucket:
-            cb_of[word] = cb  # as get_frequency_dict: the last bucket wins
-    index: dict[str, list[str]] = {}
-    for word in cb_of:
-        if word.isalpha():
-            index.setdefault(word.translate(_FOLD), []).append(word)
+    for cb, bucket in enumerate(read_cBpack(str(_wordfreq_file()))):
+        cb_of.update(dict.fromkeys(bucket, cb))  # as get_frequency_dict: the last one wins
+    words_ = list(cb_of)
+    # one translate of all words at once: much faster than one per word
+    folded = "\n".join(words_).translate(_FOLD).split("\n")
+    skeletons = (k if w.isalpha() else None for k, w in zip(folded, words_, strict=True))
     with db:
         db.executescript(
             """
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-            CREATE TABLE words (word TEXT PRIMARY KEY, cb INTEGER) WITHOUT ROWID;
-            CREATE TABLE skeletons (skel TEXT PRIMARY KEY, words TEXT, cbs TEXT) WITHOUT ROWID;
+            CREATE TABLE words (skel TEXT, word TEXT, cb INTEGER);
             CREATE TABLE hunspell (word TEXT PRIMARY KEY, known INTEGER) WITHOUT ROWID;
             """
         )
-        db.executemany("INSERT INTO words VALUES (?, ?)", cb_of.items())
         db.executemany(
-            "INSERT INTO skeletons VALUES (?, ?, ?)",
-            ((k, "\t".join(v), " ".join(str(cb_of[w]) for w in v)) for k, v in index.items()),
+            "INSERT INTO words VALUES (?, ?, ?)",
+            zip(skeletons, words_, cb_of.values(), strict=True),
+        )
+        db.executescript(
+            """
+            CREATE INDEX words_by_skel ON words (skel);
+            CREATE INDEX others_by_word ON words (word) WHERE skel IS NULL;
+            """
         )
         db.execute("INSERT INTO meta VALUES ('sources', ?)", (key,))
 
@@ -419,11 +437,12 @@ class Lexicon:
 
 
 @lru_cache(maxsize=1)
-def _load_hunspell():
-    """The sv_SE hunspell dictionary that the spylls package ships (LibreOffice's)."""
+def _load_hunspell(base: str):
+    """The hunspell dictionary ``base``.aff/.dic: the sv_SE one that the spylls package
+    ships (LibreOffice's). Loaded once per process (~2 s)."""
     from spylls.hunspell import Dictionary
 
-    return Dictionary.from_files(str(_hunspell_base()))
+    return Dictionary.from_files(base)
 
 
 @dataclass(frozen=True)
@@ -667,23 +686,33 @@ class Repairer:
                     best = (score, " ".join(words_), len(words_), pieces)
         if best is None:
             return None
-        inflected = self._definite_form(best[1].split(), best[3])
-        if inflected:
-            return _Analysis(((inflected, 1),))
+        whole = self._one_word(best[1].split(), best[3])
+        if whole:
+            return _Analysis(((whole, 1),))
         return _Analysis(((best[1], 1),), parts=best[2])
 
-    def _definite_form(self, words_: list[str], pieces: list[str]) -> str | None:
-        """``spelrådgivning`` + ``en`` → ``spelrådgivningen``, ``pratcaféer`` + ``na`` →
-        ``pratcaféerna``: a split whose second piece is a definite ending is one word in
-        its definite form — if hunspell knows it, or it is a plural (-er/-ar/-or) + -na."""
-        if len(words_) != 2 or pieces[1] not in DEFINITE_ENDINGS:
+    def _one_word(self, words_: list[str], pieces: list[str]) -> str | None:
+        """A split into two that is one word after all:
+
+        - the second piece is a definite ending: ``spelrådgivning`` + ``en`` →
+          ``spelrådgivningen`` (if hunspell knows it), ``pratcaféer`` + ``na`` →
+          ``pratcaféerna`` (a plural in -er/-ar/-or takes -na);
+        - two words that hunspell knows as one compound: ``skol`` + ``närvaro`` →
+          ``skolnärvaro`` (Swedish writes compounds as one word; ``psykisk ohälsa`` stays
+          two, hunspell knowing no ``psykiskohälsa``)."""
+        if len(words_) != 2:
             return None
-        head = words_[0]
-        whole = head + pieces[1]
-        plural = pieces[1] == "na" and head.endswith(("er", "ar", "or"))
-        if plural or self._hunspell(whole):
-            self.lex.add_compound(whole, self.lex.freq(head))
-            return whole
+        head, tail = words_
+        if pieces[1] in DEFINITE_ENDINGS:
+            whole = head + pieces[1]
+            plural = pieces[1] == "na" and head.endswith(("er", "ar", "or"))
+            if plural or self._hunspell(whole):
+                self.lex.add_compound(whole, self.lex.freq(head))
+                return whole
+            return None
+        if min(len(head), len(tail)) >= 3 and self._hunspell(head + tail):
+            self.lex.add_compound(head + tail, min(self.lex.freq(head), self.lex.freq(tail)))
+            return head + tail
         return None
 
     # -- text ----------------------------------------------------------------------------
