@@ -14,13 +14,25 @@ How a word is repaired (:class:`Repairer`):
    → ä/ö/é or nothing) are expanded for free; rarer confusions (``d``/``i`` for ä/å/ö, a
    stray letter, ``q`` for ``g``) cost an edit, and at most two edits are tried.
 3. A word no dictionary holds may be a compound: its skeleton is split into dictionary
-   parts and the result confirmed by the hunspell sv_SE dictionary (spylls); a token
-   that is two or three words run together is split the same way.
+   parts and the result confirmed by the hunspell sv_SE dictionary (spylls), also where a
+   part drops its final vowel (``invånare`` → ``invånardelaktighet``); a token that is two
+   or three words run together is split the same way — unless the split only cuts off a
+   definite ending (``spelrådgivning en`` → ``spelrådgivningen``) or hunspell knows the
+   two words as one compound (``skol närvaro`` → ``skolnärvaro``).
 4. Between several real words (``har``/``här``, ``vara``/``våra``, ``stod``/``stöd``) the
    choice is made from context: how often the earlier years' curated text uses each word
-   and each word pair (bigram), and general Swedish word frequencies (wordfreq). When
-   neither settles it, the most likely word is written **and** a :class:`Doubt` is
-   returned, so the row is flagged for review — never guessed silently.
+   and each word pair (bigram), general Swedish word frequencies (wordfreq), a few rules
+   of Swedish grammar (:data:`CUES`: "på våra", "per år"; :data:`GOVERNS`: "beror på"),
+   and the document itself (word pairs it spells unambiguously, and a long word it
+   spells undamaged elsewhere). When nothing settles it, the most likely word is written
+   **and** a :class:`Doubt` is returned, so the row is flagged for review — never
+   guessed silently.
+5. Names with inner capitals keep the casing the document or the curated text gives them
+   (``SPISS`` → ``SPiSS``).
+
+The word list and hunspell's verdicts live in a :class:`WordStore`: an SQLite file in the
+project's cache folder, so that an import needs neither to read the whole list nor to
+load hunspell (seconds each) once they are there.
 
 Why partly by hand: hunspell (spylls) checks words but its suggestion engine neither knows
 OCR's systematic confusions nor context, and takes seconds per word; no maintained
