@@ -192,6 +192,7 @@ class WordStore:
         self._skeletons: dict[str, list[str]] = {}
         self._verdicts: dict[str, bool] = {}
         self._new_verdicts: dict[str, bool] = {}
+        self._keys: set[str] | None = None
 
     @classmethod
     def open(cls, cache_dir: Path | None = None) -> WordStore:
@@ -254,9 +255,24 @@ class WordStore:
     def has(self, word: str) -> bool:
         return self.freq(word) > 0
 
+    @property
+    def _listed(self) -> set[str]:
+        """Every skeleton the list has: most look-ups find nothing, and need no query."""
+        if self._keys is None:
+            (blob,) = self._db.execute("SELECT value FROM meta WHERE key = 'skeletons'").fetchone()
+            self._keys = set(blob.split("\n"))
+        return self._keys
+
     def prefetch(self, skeletons: Iterable[str]) -> None:
         """Look many skeletons up at once (one query instead of one each)."""
-        wanted = [k for k in dict.fromkeys(skeletons) if k not in self._skeletons]
+        listed, known = self._listed, self._skeletons
+        wanted = []
+        for k in dict.fromkeys(skeletons):
+            if k not in known:
+                if k in listed:
+                    wanted.append(k)
+                else:
+                    known[k] = []
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
             marks = ",".join("?" * len(chunk))
@@ -274,8 +290,9 @@ class WordStore:
         """The listed words with this skeleton, most frequent first."""
         found = self._skeletons.get(skel)
         if found is None:
-            self._remember([skel], "skel = ?")
-            found = self._skeletons[skel]
+            if skel in self._listed:
+                self._remember([skel], "skel = ?")
+            found = self._skeletons.setdefault(skel, [])
         return found
 
     def hunspell_knows(self, word: str) -> bool:
@@ -307,7 +324,7 @@ class WordStore:
 
 
 #: Bump when the store's tables change meaning: old files are then rebuilt.
-STORE_FORMAT = 4
+STORE_FORMAT = 5
 _HUNSPELL_FILES = ("sv_SE.aff", "sv_SE.dic")
 
 
@@ -376,6 +393,8 @@ def _fill(db: sqlite3.Connection, key: str) -> None:
             """
         )
         db.execute("INSERT INTO meta VALUES ('sources', ?)", (key,))
+        listed = "\n".join(sorted({k for k, w in zip(folded, words_, strict=True) if w.isalpha()}))
+        db.execute("INSERT INTO meta VALUES ('skeletons', ?)", (listed,))
 
 
 @dataclass
@@ -504,7 +523,6 @@ class Repairer:
         self._cache: dict[tuple[str, bool, bool], _Analysis] = {}
         self._hunspell_cache: dict[str, bool] = {}
         self._parts: dict[str, bool] = {}  # memo of _known_part
-        self._fetched: set[str] = set()  # the rests of words _prefetch has asked about
         self.attested: dict[str, set[str]] = {}  # skeleton -> words the document spells
         self.spelled: set[str] = set()  # skeletons of the document's undamaged tokens
         self.mixed_case: dict[str, str] = dict(lexicon.mixed_case)  # "SPISS" → "SPiSS"
@@ -559,7 +577,7 @@ class Repairer:
 
     def _compound_of(self, skel: str, strict: bool, elided: bool) -> list[str]:
         known = self._known_elided if elided else self._known_part
-        splits = _splits(skel, known, max_parts=3, min_len=3, ahead=self._prefetch)
+        splits = _splits(skel, known, max_parts=3, min_len=3)
         for parts in splits[:3]:
             if elided and not self._known_part(parts[-1]):
                 continue  # the last part is a word of its own
@@ -611,18 +629,6 @@ class Repairer:
 
     def _known_elided(self, part: str) -> bool:
         return self._known_part(part) or any(self._known_part(part + v) for v in "ea")
-
-    def _prefetch(self, rest: str) -> None:
-        """Ask the store at once about every part ``_splits`` may try at the start of
-        ``rest`` (itself and without a linking -s)."""
-        if rest not in self._fetched:
-            self._fetched.add(rest)
-            self.lex.store.prefetch(
-                p
-                for end in range(3, len(rest) + 1)
-                for p in (rest[:end], rest[: end - 1])
-                if p not in self._parts
-            )
 
     def _known_part(self, part: str) -> bool:
         known = self._parts.get(part)
@@ -978,10 +984,8 @@ def _cuts(n: int, max_parts: int) -> list[list[tuple[int, int]]]:
     return out
 
 
-def _splits(skel: str, known, max_parts: int, min_len: int, ahead=None) -> list[list[str]]:
-    """Splits of a skeleton into known parts (a part may end in a linking 's'), fewest first.
-
-    ``ahead(rest)``, if given, is told before the parts at the start of ``rest`` are tried."""
+def _splits(skel: str, known, max_parts: int, min_len: int) -> list[list[str]]:
+    """Splits of a skeleton into known parts (a part may end in a linking 's'), fewest first."""
     results: list[list[str]] = []
 
     def rec(rest: str, acc: list[str]) -> None:
@@ -992,8 +996,6 @@ def _splits(skel: str, known, max_parts: int, min_len: int, ahead=None) -> list[
             return
         if len([p for p in acc if p != "s"]) >= max_parts:
             return
-        if ahead is not None:
-            ahead(rest)
         for end in range(len(rest), min_len - 1, -1):
             part = rest[:end]
             if known(part) or (part.endswith("s") and known(part[:-1])):
