@@ -523,6 +523,7 @@ class Repairer:
         self._cache: dict[tuple[str, bool, bool], _Analysis] = {}
         self._hunspell_cache: dict[str, bool] = {}
         self._parts: dict[str, bool] = {}  # memo of _known_part
+        self._fetched: set[str] = set()  # the rests of words _prefetch has asked about
         self.attested: dict[str, set[str]] = {}  # skeleton -> words the document spells
         self.spelled: set[str] = set()  # skeletons of the document's undamaged tokens
         self.mixed_case: dict[str, str] = dict(lexicon.mixed_case)  # "SPISS" → "SPiSS"
@@ -577,7 +578,7 @@ class Repairer:
 
     def _compound_of(self, skel: str, strict: bool, elided: bool) -> list[str]:
         known = self._known_elided if elided else self._known_part
-        splits = _splits(skel, known, max_parts=3, min_len=3)
+        splits = _splits(skel, known, max_parts=3, min_len=3, ahead=self._prefetch)
         for parts in splits[:3]:
             if elided and not self._known_part(parts[-1]):
                 continue  # the last part is a word of its own
@@ -629,6 +630,18 @@ class Repairer:
 
     def _known_elided(self, part: str) -> bool:
         return self._known_part(part) or any(self._known_part(part + v) for v in "ea")
+
+    def _prefetch(self, rest: str) -> None:
+        """Ask the store at once about every part ``_splits`` may try at the start of
+        ``rest`` (itself and without a linking -s)."""
+        if rest not in self._fetched:
+            self._fetched.add(rest)
+            self.lex.store.prefetch(
+                p
+                for end in range(3, len(rest) + 1)
+                for p in (rest[:end], rest[: end - 1])
+                if p not in self._parts
+            )
 
     def _known_part(self, part: str) -> bool:
         known = self._parts.get(part)
@@ -984,8 +997,10 @@ def _cuts(n: int, max_parts: int) -> list[list[tuple[int, int]]]:
     return out
 
 
-def _splits(skel: str, known, max_parts: int, min_len: int) -> list[list[str]]:
-    """Splits of a skeleton into known parts (a part may end in a linking 's'), fewest first."""
+def _splits(skel: str, known, max_parts: int, min_len: int, ahead=None) -> list[list[str]]:
+    """Splits of a skeleton into known parts (a part may end in a linking 's'), fewest first.
+
+    ``ahead(rest)``, if given, is told before the parts at the start of ``rest`` are tried."""
     results: list[list[str]] = []
 
     def rec(rest: str, acc: list[str]) -> None:
@@ -996,6 +1011,8 @@ def _splits(skel: str, known, max_parts: int, min_len: int) -> list[list[str]]:
             return
         if len([p for p in acc if p != "s"]) >= max_parts:
             return
+        if ahead is not None:
+            ahead(rest)
         for end in range(len(rest), min_len - 1, -1):
             part = rest[:end]
             if known(part) or (part.endswith("s") and known(part[:-1])):
