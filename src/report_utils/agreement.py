@@ -369,17 +369,22 @@ def _text_columns(workbook: S.Workbook, sheet: S.Sheet) -> list[str]:
     return out
 
 
-def curated_texts(data_dir: Path, before: int | None = None) -> list[str]:
+def curated_texts(
+    data_dir: Path, before: int | None = None, reference: dict | None = None
+) -> list[str]:
     """The shown text of the curated data: earlier years' goals, the 2018/2019 initiatives
-    (whose quotes are verbatim clean text) and the reference names."""
+    (whose quotes are verbatim clean text) and the reference names (``reference``: the
+    sheets of referens.xlsx if already read)."""
     from .model import discover_goal_years
 
     texts: list[str] = []
     books: list[tuple[S.Workbook, int | None]] = [(S.REFERENS, None), (S.INSATSER, None)]
     books += [(S.MAL, y) for y in discover_goal_years(data_dir) if before is None or y < before]
     for workbook, year in books:
-        path = workbook_path(data_dir, workbook, year)
-        sheets, _problems = read_workbook(path, workbook)
+        if workbook is S.REFERENS and reference is not None:
+            sheets = reference
+        else:
+            sheets, _problems = read_workbook(workbook_path(data_dir, workbook, year), workbook)
         for name, loaded in sheets.items():
             for col in _text_columns(workbook, workbook.sheet(name)):
                 texts += [
@@ -391,9 +396,12 @@ def curated_texts(data_dir: Path, before: int | None = None) -> list[str]:
 
 
 def build_repairer(
-    data_dir: Path, year: int | None = None, store: WordStore | None = None
+    data_dir: Path,
+    year: int | None = None,
+    store: WordStore | None = None,
+    reference: dict | None = None,
 ) -> Repairer:
-    return Repairer(Lexicon.build(curated_texts(data_dir, before=year), store))
+    return Repairer(Lexicon.build(curated_texts(data_dir, before=year, reference=reference), store))
 
 
 # -- repair and rows -----------------------------------------------------------------------
@@ -1001,7 +1009,8 @@ class ImportResult:
     dropped_lines: int
 
 
-def _reference(data_dir: Path) -> tuple[dict[str, str], set[int]]:
+def _reference(data_dir: Path) -> tuple[dict[str, str], set[int], dict]:
+    """Department names and sub-goal numbers from referens.xlsx, and its sheets."""
     sheets, problems = read_workbook(workbook_path(data_dir, S.REFERENS), S.REFERENS)
     if problems or "forvaltningar" not in sheets:
         raise ParameterError(
@@ -1013,7 +1022,7 @@ def _reference(data_dir: Path) -> tuple[dict[str, str], set[int]]:
         )
     )
     subgoals = {int(n) for n in sheets["delmal"].frame["nr"]} if "delmal" in sheets else set()
-    return names, subgoals
+    return names, subgoals, sheets
 
 
 def import_agreement(
@@ -1041,10 +1050,10 @@ def import_agreement(
         raise ParameterError(f"datamappen {data_dir} finns inte")
     lines = read_document(document)
     agreement = parse(Path(document), lines)
-    names, subgoals = _reference(data_dir)
+    names, subgoals, reference = _reference(data_dir)
     store = WordStore.open(cache_dir)
     try:
-        repairer = build_repairer(data_dir, year, store)
+        repairer = build_repairer(data_dir, year, store, reference)
         repairer.learn_document([t for t in lines if t.strip()])
         repair(agreement, repairer)
         rows = build_rows(agreement, Departments.from_reference(names), repairer.lex, subgoals)

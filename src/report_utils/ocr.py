@@ -828,6 +828,8 @@ class Repairer:
             items.append((m, analysis, sentence_start))
 
         def first_choice(analysis, tok):
+            if len(analysis.candidates) == 1:
+                return analysis.candidates[0][0]
             return max(analysis.candidates, key=lambda wc: self._score(wc, size=len(tok)))[0]
 
         pass1 = [
@@ -859,10 +861,14 @@ class Repairer:
                     doubts.append(Doubt(line_of(m.start()), tok, tok, kind="okänt ord"))
                 prev_word = _context_word(tok.lower())
                 continue
-            ranked = sorted(
-                analysis.candidates,
-                key=lambda wc: self._score(wc, prev_word, nxt, len(tok)),
-                reverse=True,
+            ranked = (
+                sorted(
+                    analysis.candidates,
+                    key=lambda wc: self._score(wc, prev_word, nxt, len(tok)),
+                    reverse=True,
+                )
+                if len(analysis.candidates) > 1
+                else analysis.candidates
             )
             best = ranked[0][0]
             if len(ranked) > 1:
