@@ -23,6 +23,9 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject(settings):
     }
     env = yaml.safe_load((settings.project_root / "environment.yml").read_text("utf-8"))
     listed = {d for d in env["dependencies"] if isinstance(d, str)} - {"pip"}
+    # packages conda-forge lacks come from PyPI through the pip section ("-e ." aside)
+    for section in (d["pip"] for d in env["dependencies"] if isinstance(d, dict)):
+        listed |= {d for d in section if not d.startswith("-")}
     listed = {d for d in listed if not d.startswith("python")}
     assert {_name(d) for d in listed} == {_name(r) for r in wanted}
     assert {d.replace(" ", "") for d in listed} == {r.replace(" ", "") for r in wanted}

@@ -20,6 +20,9 @@ The pipeline, one module per stage::
     cache       cache keys for incremental rendering
     render      papermill + nbconvert batch rendering and the landing page
     newyear     scaffolding for next year's data
+    ocr         Swedish OCR repair (å/ä/ö, joined and hyphenated words, page furniture)
+    agreement   importing next year's agreement text into a draft goals workbook
+    agreement_diff  what changed since last year's goals; ids carried over
     workbooks   writing schema-conformant xlsx workbooks
     cli         ``python -m report_utils``
 """

@@ -1,5 +1,5 @@
-"""``python -m report_utils`` / ``report-utils``: render, validate, new-year, and the
-collection round: forms, collect, status, rebuild-values.
+"""``python -m report_utils`` / ``report-utils``: render, validate, new-year, the collection
+round (forms, collect, status, rebuild-values) and import-agreement.
 
 A mistake in the user's own input (unknown department, invalid spreadsheet, existing
 year) prints a message and exits non-zero — never a traceback. Exit codes: 0 success,
@@ -111,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild.add_argument("year", type=int, help="året, t.ex. 2026")
     rebuild.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
+
+    agreement = sub.add_parser(
+        "import-agreement",
+        help="läs in ett års överenskommelse (text, OCR-text eller PDF) som utkast till mål",
+    )
+    agreement.add_argument("file", metavar="FIL", help="överenskommelsen: .txt eller .pdf")
+    agreement.add_argument("--year", type=int, required=True, help="året målen gäller, t.ex. 2027")
+    agreement.add_argument("--data-dir", metavar="DIR", help="datamapp (standard: data)")
     return parser
 
 
@@ -237,6 +245,28 @@ def cmd_rebuild_values(args) -> int:
     return 0
 
 
+def cmd_import_agreement(args) -> int:
+    from .agreement import import_agreement
+
+    settings = _settings(args)
+    result = import_agreement(
+        Path(args.file), settings.data_dir, args.year, cache_dir=settings.cache_dir
+    )
+    print(f"Skapade utkastet till {args.year}:")
+    for path in result.created:
+        print(f"  {path}")
+    for line in result.summary:
+        print(f"  {line}")
+    print(f"  {result.flagged} rader flaggade för granskning (kolumnen 'granska')")
+    if result.problems:
+        print(f"{len(result.problems)} problem att rätta i utkastet:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"Läs {result.created[-1]} först.")
+    return 0
+
+
 COMMANDS = {
     "render": cmd_render,
     "validate": cmd_validate,
@@ -245,6 +275,7 @@ COMMANDS = {
     "collect": cmd_collect,
     "status": cmd_status,
     "rebuild-values": cmd_rebuild_values,
+    "import-agreement": cmd_import_agreement,
 }
 
 
