@@ -13,7 +13,7 @@ from pathlib import Path
 from . import charts, compare
 from . import formatting as F
 from . import schemas as S
-from .model import Dataset, GoalYear, load_dataset_cached
+from .model import Dataset, GoalYear, load_dataset_cached, load_for_report
 from .settings import Settings
 
 DOC_2018 = "stimulans-2018-2019"
@@ -62,7 +62,7 @@ class Report:
     @classmethod
     def build(cls, department: str, year: int | str, data_dir: str | Path | None = None) -> Report:
         """Load the data and check the parameters (unknown values name the valid ones)."""
-        data = load(data_dir)
+        data = load_for_report(data_dir or Settings().data_dir, department, year)
         year = int(year)
         data.check_parameters(department, year)
         report = cls(data, department, year)

@@ -36,6 +36,8 @@ class Settings:
     out_dir: Path | None = None
     notebook: Path | None = None
     jobs: int = 2
+    timeout: float = 300.0  # seconds a report may run before it is stopped
+    engine: str | None = None  # "fast", "kernel" or None: fast where forking is safe
 
     def __post_init__(self) -> None:
         root = Path(self.project_root).resolve()
