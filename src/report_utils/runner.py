@@ -240,9 +240,20 @@ def _die_with_parent(parent: int) -> None:
 
 def _child(job: Job, ctx: Context, conn, parent: int) -> None:
     _die_with_parent(parent)
+    _quiet()
     outcome = run_job(job, ctx, ENGINE_FAST, lambda i, src: conn.send(("cell", i, src)))
     conn.send(("done", outcome))
     conn.close()
+
+
+def _quiet() -> None:
+    """Point this process's file descriptors 1 and 2 at /dev/null, as the kernel engine
+    does for its kernels: a kernel copies what subprocesses write to them (``os.system``)
+    into the notebook *and* to its own terminal, which here is the renderer's."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 @dataclass
