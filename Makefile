@@ -39,7 +39,7 @@ browser: ## install Debian's chromium for the real-browser test (needs root; ski
 lab: $(STAMP) ## start JupyterLab in notebooks/ (the explorer: notebooks/explore.ipynb)
 	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-bench: $(STAMP) ## compare render speed and memory with a plain papermill+nbconvert CLI loop
+bench: $(STAMP) ## measure render speed as ratios: fast vs papermill+nbconvert CLI, kernel vs fresh-kernel floor, warm rerun, 10 synthetic years
 	$(PY) scripts/bench.py
 
 lint: $(STAMP) ## ruff check

@@ -89,9 +89,11 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None:  # name the file, not the temp
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 
