@@ -20,17 +20,17 @@ def bench():
     return module
 
 
-def test_seconds_per_report_are_read_from_the_progress_lines_by_year(bench):
+def test_cpu_per_report_is_read_from_the_progress_lines_by_year(bench):
     output = "\n".join(
         [
             "Renderar 3 rapport(er) med motorn fast (…)",
-            "[1/4] 2026 AMF: renderad (1.5 s)",
-            "[2/4] 2035 AMF: renderad (2.0 s)",
-            "[3/4] 2035 SOF: misslyckades (9.0 s) — 2035 SOF: RuntimeError: x",
-            "[4/4] 2026 SOF: renderad (0.5 s)",
+            "[1/4] 2026 AMF: renderad (1.5 s, CPU 0.9 s)",
+            "[2/4] 2035 AMF: renderad (2.0 s, CPU 1.1 s)",
+            "[3/4] 2035 SOF: misslyckades (9.0 s, CPU 8.0 s) — 2035 SOF: RuntimeError: x",
+            "[4/4] 2026 SOF: renderad (0.5 s, CPU 0.4 s)",
         ]
     )
-    assert bench.seconds_per_report(output) == {2026: [1.5, 0.5], 2035: [2.0]}
+    assert bench.cpu_per_report(output) == {2026: [0.9, 0.4], 2035: [1.1]}
 
 
 def test_the_floor_notebook_imports_what_the_report_imports_or_does_nothing(bench):

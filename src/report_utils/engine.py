@@ -63,6 +63,7 @@ def _classes():
     from ipykernel.kernelapp import IPKernelApp
     from ipykernel.zmqshell import ZMQInteractiveShell
     from IPython.core.application import BaseIPythonApplication
+    from IPython.core.interactiveshell import InteractiveShell
     from nbclient.exceptions import CellTimeoutError
     from nbclient.util import run_sync
     from papermill.clientwrap import PapermillNotebookClient
@@ -178,6 +179,14 @@ def _classes():
         """Starts the in-process kernel as a kernel process would start (see App)."""
 
         def start_kernel(self, extra_arguments=None, **kwargs):
+            if InteractiveShell.initialized():
+                if not App.initialized():
+                    raise RuntimeError(
+                        "the fast engine makes this process a kernel: run it in a process of "
+                        "its own (the renderer forks one per report), not inside IPython"
+                    )
+                for cls in (App, Kernel, ZMQInteractiveShell):  # an earlier run's kernel
+                    cls.clear_instance()
             app = App.instance()
             self.kernel = app.start_in_process(
                 self.session, ["-f", _CONNECTION_FILE, *(extra_arguments or [])]

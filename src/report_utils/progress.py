@@ -22,6 +22,7 @@ class Outcome:
     year: int
     status: str  # RENDERED, CACHED or FAILED
     seconds: float = 0.0
+    cpu: float | None = None  # CPU seconds of the report's own process (fast engine)
     cell: int | None = None
     source: str = ""
     error: str = ""
@@ -81,9 +82,10 @@ def reporter(total: int, cached: int, progress: bool | None, stream) -> Callable
             return
         state["n"] += 1
         extra = f" — {describe_failure(outcome)}" if outcome.status == FAILED else ""
+        cpu = f", CPU {outcome.cpu:.1f} s" if outcome.cpu is not None else ""
         print(
             f"[{state['n']}/{total}] {outcome.year} {outcome.department}: {outcome.status}"
-            f" ({outcome.seconds:.1f} s){extra}",
+            f" ({outcome.seconds:.1f} s{cpu}){extra}",
             file=stream,
             flush=True,
         )

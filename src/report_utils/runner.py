@@ -242,6 +242,8 @@ def _child(job: Job, ctx: Context, conn, parent: int) -> None:
     _die_with_parent(parent)
     _quiet()
     outcome = run_job(job, ctx, ENGINE_FAST, lambda i, src: conn.send(("cell", i, src)))
+    times = os.times()  # a forked child's CPU times start at zero
+    outcome.cpu = times.user + times.system
     conn.send(("done", outcome))
     conn.close()
 
