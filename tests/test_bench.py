@@ -34,12 +34,12 @@ def test_cpu_per_report_is_read_from_the_progress_lines_by_year(bench):
 
 
 def test_the_floor_notebook_imports_what_the_report_imports_or_does_nothing(bench):
-    assert bench.floor_cell(None) == "1 + 1"
-    cell = bench.floor_cell(["json", "email.mime.text"])
+    assert bench.floor_cell(None) == {"cell": "1 + 1"}
+    cell = bench.floor_cell(["json", "email.mime.text"])["cell"]
     namespace: dict = {}
     exec(compile(cell, "floor", "exec"), namespace)  # runs: imports, skips what fails
     assert "['json', 'email.mime.text']" in cell
-    exec(compile(bench.floor_cell(["no_such_module_x"]), "floor", "exec"), {})
+    exec(compile(bench.floor_source(["no_such_module_x"]), "floor", "exec"), {})
 
 
 def test_synthetic_values_have_the_indicators_unit_and_are_repeatable(bench):
