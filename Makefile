@@ -46,4 +46,4 @@ lint: $(STAMP) ## ruff check
 	$(PY) -m ruff check src tests scripts
 
 clean: ## remove outputs and caches (keeps .venv)
-	rm -rf outputs/html outputs/notebooks outputs/.cache outputs/screenshots .pytest_cache
+	rm -rf outputs/html outputs/notebooks outputs/.cache outputs/.render.lock* outputs/screenshots .pytest_cache

@@ -90,6 +90,7 @@ def test_bad_parameters_exit_2_with_one_line_naming_the_valid_values(
 
 def test_a_wrong_value_reads_the_same_from_the_cli_the_renderer_and_the_notebook(dataset, settings):
     from report_utils.model import load_for_report
+    from report_utils.report import Report
 
     catalog = Catalog.from_dataset(dataset, "v")
     expected = "okänd förvaltning: 'sof'. Giltiga värden: ALLA, AMF, SFF, SOF, VOF"
@@ -99,7 +100,10 @@ def test_a_wrong_value_reads_the_same_from_the_cli_the_renderer_and_the_notebook
         load_for_report(settings.data_dir, "sof", 2026)
     with pytest.raises(ParameterError) as from_dataset:
         dataset.check_parameters("sof", 2026)
+    with pytest.raises(ParameterError) as from_report:
+        Report.build("sof", 2026, settings.data_dir)  # the notebook's first cell
     assert str(from_catalog.value) == str(from_notebook.value) == str(from_dataset.value)
+    assert str(from_report.value) == str(from_catalog.value)
     assert str(from_catalog.value) == expected
     with pytest.raises(ParameterError, match=r"^okänt år: '2020'\. Giltiga värden: 2018, 2019"):
         load_for_report(settings.data_dir, "SOF", "2020")

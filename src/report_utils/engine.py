@@ -206,6 +206,11 @@ def _classes():
         def client(self, **kwargs):
             return Client(parent=self, session=self.session, kernel=self.kernel)
 
+        def cleanup_resources(self, restart=False):
+            # awaitable on nbclient's loop: jupyter_client's synchronous wrapper would hand it
+            # to a helper thread, and a forked process may have inherited a dead one
+            return self._async_cleanup_resources(restart=restart)
+
     class NotebookClient(PapermillNotebookClient):
         async def async_execute_cell(self, cell, cell_index, execution_count=None, **kwargs):
             timeout = self._get_timeout(cell)

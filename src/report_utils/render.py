@@ -83,22 +83,104 @@ def render(
     catalog = load_catalog(settings)
     grid = catalog.select(departments, years)  # raises before anything is written
     outdir.prepare(settings.out_dir, SUBDIRS)
+    if progress is None:
+        progress = hasattr(stream, "isatty") and stream.isatty()
+    task = (settings, catalog, grid, engine, force, progress)
+    if engine == "fast" and not _single_threaded():
+        summary = _in_fresh_process(task, stream)
+    else:
+        summary = _locked(*task, stream)
+    summary.seconds = time.perf_counter() - started
+    print_summary(summary, stream)
+    return summary
 
+
+def _locked(settings, catalog, grid, engine, force, progress, stream) -> Summary:
     def say(text: str) -> None:
         print(text, file=stream, flush=True)
 
     with outdir.render_lock(settings.out_dir, say):
         try:
             outdir.remove_stale_temps(settings.out_dir)
-            summary = _render_locked(settings, catalog, grid, engine, force, progress, stream)
+            return _render_locked(settings, catalog, grid, engine, force, progress, stream)
         except OSError as exc:
             raise outdir.folder_error(exc) from None
         finally:
             with contextlib.suppress(OSError):
                 outdir.remove_stale_temps(settings.out_dir)
-    summary.seconds = time.perf_counter() - started
-    print_summary(summary, stream)
-    return summary
+
+
+# -- where forking is unsafe: from a fresh process ---------------------------------------------
+def _single_threaded() -> bool:
+    """Whether this process runs a single thread (of any kind), so that it may fork.
+
+    A forked child gets a copy of every lock but only the forking thread; a lock another
+    thread held at that moment stays held in the child for ever. The command line runs no
+    other thread; JupyterLab's kernel or a test runner may.
+    """
+    import psutil
+
+    return psutil.Process().num_threads() == 1
+
+
+def _in_fresh_process(task: tuple, stream) -> Summary:
+    """Run the locked part of a render in a new interpreter (which forks the reports),
+    passing its progress lines on to ``stream``."""
+    import pickle
+    import subprocess
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "report_utils.render"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        proc.stdin.write(pickle.dumps(task))
+        proc.stdin.close()
+        for line in iter(proc.stderr.readline, b""):
+            stream.write(line.decode("utf-8", errors="replace"))
+            stream.flush()
+        result = proc.stdout.read()
+        proc.wait()
+    except BaseException:  # interrupted: stop the render as Ctrl-C stops the command line
+        import signal
+
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+    try:
+        kind, value = pickle.loads(result)
+    except Exception:
+        raise RuntimeError(f"renderingen avbröts (status {proc.returncode})") from None
+    if kind == "error":
+        error = outdir.OutputFolderError(value[0])
+        error.exit_code = value[1]
+        raise error
+    return value
+
+
+def _fresh_process_main() -> int:
+    """The other end of :func:`_in_fresh_process`: task on stdin, result on stdout."""
+    import pickle
+
+    from .errors import ReportError
+
+    task = pickle.loads(sys.stdin.buffer.read())
+    out = sys.stdout.buffer
+    try:
+        result = ("ok", _locked(*task, sys.stderr))
+    except ReportError as exc:
+        result = ("error", (str(exc), exc.exit_code))
+    except KeyboardInterrupt:
+        return 130
+    out.write(pickle.dumps(result))
+    out.flush()
+    return 0
 
 
 def _render_locked(settings, catalog, grid, engine, force, progress, stream) -> Summary:
@@ -149,3 +231,7 @@ def _render_locked(settings, catalog, grid, engine, force, progress, stream) -> 
     manifest.save()
     bar(None)
     return summary
+
+
+if __name__ == "__main__":
+    sys.exit(_fresh_process_main())
