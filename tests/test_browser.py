@@ -37,7 +37,8 @@ MAX_BYTES = 1_000_000
 # shrunk to fit its widest table (Chromium does this: smaller text on every page).
 PRINT_WIDTH = 680
 SCREEN = {"width": 1100, "height": 900}  # the 60rem text column and its margins
-HEADINGS_ACTIVITIES = ["Insatser", "Resultat", "Insatser utan mätbara mål", "Jämförelse"]
+# 2018 and 2019 are the baseline: the comparison with goals is in the goal years' reports
+HEADINGS_ACTIVITIES = ["Insatser", "Resultat", "Insatser utan mätbara mål"]
 HEADINGS_GOALS = [
     "Teman",
     "Mätbara indikatorer",

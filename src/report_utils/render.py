@@ -112,15 +112,17 @@ def _locked(settings, catalog, grid, engine, force, progress, stream) -> Summary
 
 # -- where forking is unsafe: from a fresh process ---------------------------------------------
 def _single_threaded() -> bool:
-    """Whether this process runs a single thread (of any kind), so that it may fork.
+    """Whether this process runs no Python thread besides this one, so that it may fork.
 
     A forked child gets a copy of every lock but only the forking thread; a lock another
-    thread held at that moment stays held in the child for ever. The command line runs no
-    other thread; JupyterLab's kernel or a test runner may.
+    thread held at that moment (an event loop's, a queue's) stays held in the child for
+    ever. The command line runs no other Python thread; JupyterLab's kernel or a test
+    runner may. (Native thread pools such as OpenBLAS's, started by importing numpy,
+    prepare themselves for fork and are not counted.)
     """
-    import psutil
+    import threading
 
-    return psutil.Process().num_threads() == 1
+    return threading.active_count() == 1
 
 
 def _in_fresh_process(task: tuple, stream) -> Summary:
