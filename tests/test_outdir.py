@@ -19,6 +19,7 @@ from report_utils import outdir
 pytestmark = pytest.mark.slow
 
 GRID = ["--department", "VOF", "--department", "AMF", "--year", "2019", "--year", "2026"]
+# (four quick reports: enough for one to be done and one under way when a render is stopped)
 
 
 def cli(out, *args):
