@@ -9,6 +9,10 @@
 * ``kernel``: each report runs on a fresh Jupyter kernel (papermill's own engine), from a
   worker thread of this process; the kernel is a process of its own.
 
+Forking copies only the forking thread, so the renderer forks only from a process that
+runs no other Python thread (the command line); called from one that does (JupyterLab,
+a test runner), it runs the batch from a fresh interpreter (:mod:`report_utils.render`).
+
 Past its deadline a report's child (or kernel) is killed, with anything it started, and
 the report fails with a message naming the cell that was running; the others carry on.
 
