@@ -176,17 +176,25 @@ def test_landing_page_escapes_what_the_data_says(settings, tmp_path):
 
 def test_batch_and_alone_in_separate_processes_give_the_same_bytes(rendered_all, tmp_path):
     """A CLI render of part of the grid, in a process of its own, gives the same bytes as
-    the same reports rendered in the full batch."""
+    the same reports rendered in the full batch; the CLI says its engine and sums up."""
     out = tmp_path / "alone"
-    args = ["render", "--out", str(out), "--no-progress", "--department", "SOF"]
-    proc = run_cli(*args, "--year", "2019", "--year", "2026")
+    args = ["render", "--out", str(out), "--department", "SOF", "--year", "2019", "--year", "2026"]
+    proc = run_cli(*args, "--no-progress")
     assert proc.returncode == 0, proc.stderr
+    assert "Renderar 2 rapport(er) med motorn fast" in proc.stderr
+    assert re.search(
+        r"^\[1/2\] 2019 SOF: renderad \(\d+\.\d s, CPU \d+\.\d s\)$", proc.stderr, re.M
+    )
+    assert "Sammanfattning" in proc.stderr and "renderade       2" in proc.stderr
     alone = tree(out / "html")
     assert len(alone) == 3  # two reports and the index
     batch = tree(rendered_all.html_dir)
     for name, data in alone.items():
         if name != "index.html":
             assert data == batch[name], name
+    again = run_cli(*args)
+    assert again.returncode == 0 and "Renderar" not in again.stderr
+    assert "från cache      2" in again.stderr and "motor        fast" in again.stderr
 
 
 # -- what each report depends on ----------------------------------------------------------------
@@ -342,11 +350,12 @@ def test_catalog_is_cached_and_rebuilt_when_the_data_changes(
 
 
 # -- failures and deadlines ---------------------------------------------------------------------
-def test_failing_report_is_isolated_and_keeps_previous_html(settings, tmp_path):
-    s = settings.with_(out_dir=tmp_path / "out")
+def test_failing_report_is_isolated_and_keeps_previous_html(rendered_all, tmp_path):
+    s = rendered_all.with_(out_dir=tmp_path / "out")
+    shutil.copytree(rendered_all.out_dir, s.out_dir)  # earlier renders of every report
     grid = (["SOF", "VOF"], [2026])
-    render(s, *grid, progress=False)
     before = (s.html_dir / "2026" / "VOF.html").read_bytes()
+    settings = rendered_all
     broken = notebook_with_cell(
         settings,
         tmp_path,
@@ -387,17 +396,6 @@ def test_a_hanging_cell_fails_only_its_own_report_at_the_deadline(settings, tmp_
     assert summary.count("renderad") == len(grid[0]) - 1
     assert not (s.html_dir / "2026" / "VOF.html").exists()
     assert not [p for p in s.out_dir.rglob("*") if ".tmp" in p.name]
-
-
-def test_cli_render_says_its_engine_and_summarises(tmp_path):
-    out = tmp_path / "out"
-    args = ["render", "--department", "AMF", "--year", "2019", "--out", str(out)]
-    proc = run_cli(*args, "--no-progress")
-    assert proc.returncode == 0, proc.stderr
-    assert "Renderar 1 rapport(er) med motorn fast" in proc.stderr
-    assert "[1/1] 2019 AMF: renderad" in proc.stderr and "Sammanfattning" in proc.stderr
-    again = run_cli(*args)
-    assert "från cache      1" in again.stderr and "motor        fast" in again.stderr
 
 
 def test_invalid_data_stops_render_with_all_problems_and_keeps_earlier_html(
