@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -453,32 +451,46 @@ def test_figures_from_the_documents_appear_in_the_right_report(rendered_all):
 
 
 # -- no state left in the calling process -------------------------------------------------------
-def test_rendering_leaves_no_global_state_in_the_calling_process(settings, tmp_path):
-    import os
+STATE_CHECK = """
+import os, signal, sys, threading
+import matplotlib, tqdm
+from IPython.core.interactiveshell import InteractiveShell
+from report_utils import model, render as R
+from report_utils.settings import Settings
 
-    import matplotlib
-    import tqdm
-    from IPython.core.interactiveshell import InteractiveShell
+def state():
+    return {
+        "backend": matplotlib.rcParams._get("backend"),
+        "pyplot": "matplotlib.pyplot" in sys.modules,
+        "shell": InteractiveShell.initialized(),
+        "streams": (sys.stdout, sys.stderr, sys.displayhook, sys.excepthook),
+        "fds": [os.readlink(f"/proc/self/fd/{fd}") for fd in (1, 2)],
+        "signals": (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGALRM)),
+        "environ": dict(os.environ),
+        "threads": threading.active_count(),
+        "tqdm": tqdm.tqdm.monitor_interval,
+    }
 
-    from report_utils import model
+assert R._single_threaded()  # so the batch runs here, forking from this process
+before = state()
+with open(os.devnull, "w") as quiet:
+    summary = R.render(Settings(out_dir=sys.argv[1]), ["AMF"], [2019], progress=True, stream=quiet)
+assert summary.count("renderad") == 1 and summary.engine == "fast"
+after = state()
+assert after == before, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+assert model._LOADED  # the data it loaded is kept, and can be forgotten
+model.clear_cache()
+assert model._LOADED == {}
+print("ok")
+"""
 
-    def state():
-        return {
-            "backend": matplotlib.rcParams._get("backend"),
-            "pyplot": "matplotlib.pyplot" in sys.modules and sys.modules["matplotlib.pyplot"],
-            "shell": InteractiveShell.initialized(),
-            "streams": (sys.stdout, sys.stderr, sys.displayhook, sys.excepthook),
-            "signals": (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGALRM)),
-            "environ": dict(os.environ),
-            "threads": threading.active_count(),
-            "tqdm": tqdm.tqdm.monitor_interval,
-        }
 
-    before = state()
-    s = settings.with_(out_dir=tmp_path / "out")
-    with open(os.devnull, "w") as quiet:
-        summary = render(s, ["AMF"], [2019], progress=True, stream=quiet)
-    assert summary.count("renderad") == 1
-    assert state() == before
-    model.clear_cache()
-    assert model._LOADED == {}
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_rendering_leaves_no_global_state_in_the_calling_process(tmp_path):
+    """In a process of its own (single-threaded, as the command line is, so that the batch
+    is forked from it): streams, file descriptors, signal handlers, environment, threads,
+    matplotlib's backend and IPython's shell are as they were after ``render()``."""
+    proc = subprocess.run(
+        [sys.executable, "-c", STATE_CHECK, str(tmp_path / "out")], capture_output=True, text=True
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr

@@ -312,19 +312,15 @@ def preload() -> None:
     """Import what the fast engine needs, without starting anything (no threads, no
     sockets, no shell instance), so that forked children share the imports.
 
-    debugpy, which ipykernel imports, warns about frozen modules unless told not to; a
-    Jupyter kernel is started with ``-Xfrozen_modules=off`` and never warns.
+    debugpy, which ipykernel imports, warns about frozen modules unless told not to (a
+    Jupyter kernel is started with ``-Xfrozen_modules=off`` and never warns), and sets
+    ``PYDEVD_USE_FRAME_EVAL`` when imported: the caller's environment is left as it was.
     """
-    saved = os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION")
-    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    try:
+    from .settings import environment_kept
+
+    with environment_kept(PYDEVD_DISABLE_FILE_VALIDATION="1"):
         import ipykernel.debugger  # noqa: F401
         import ipykernel.inprocess.blocking  # noqa: F401
         import ipykernel.inprocess.ipkernel  # noqa: F401
         import ipykernel.kernelapp  # noqa: F401
-    finally:
-        if saved is None:
-            del os.environ["PYDEVD_DISABLE_FILE_VALIDATION"]
-        else:
-            os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = saved
     register()

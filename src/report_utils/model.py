@@ -192,8 +192,13 @@ def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset,
     checks that need other workbooks (crosswalk themes of later years) are left to the
     whole-data validation that the renderer and ``validate`` run.
     """
-    from . import validation as V
     from .loading import read_workbook, workbook_path
+    from .settings import environment_kept
+
+    # pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE when imported, for pyspark
+    # (pandera/external_config.py), whether or not pyspark is there: keep the caller's
+    with environment_kept():
+        from . import validation as V
 
     data_dir = Path(data_dir)
     problems: list[Problem] = []
