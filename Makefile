@@ -43,11 +43,11 @@ LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter JUPYTER_PREFER_ENV_PATH=1
 lab: $(STAMP) ## start JupyterLab in notebooks/ (the explorer: notebooks/explore.ipynb)
 	$(LAB_ENV) $(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-bench: $(STAMP) ## compare render speed and memory with a plain papermill+nbconvert CLI loop
+bench: $(STAMP) ## measure render speed as ratios: fast vs papermill+nbconvert CLI, kernel vs fresh-kernel floor, warm rerun, 10 synthetic years
 	$(PY) scripts/bench.py
 
 lint: $(STAMP) ## ruff check
 	$(PY) -m ruff check src tests scripts
 
 clean: ## remove outputs and caches (keeps .venv)
-	rm -rf outputs/html outputs/notebooks outputs/.cache outputs/screenshots .pytest_cache
+	rm -rf outputs/html outputs/notebooks outputs/.cache outputs/.render.lock* outputs/screenshots .pytest_cache

@@ -12,6 +12,9 @@ from report_utils.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# notebooks under fixtures/ are inputs that tests run with chosen settings, not tests (nbval)
+collect_ignore_glob = ["fixtures/*.ipynb"]
+
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:

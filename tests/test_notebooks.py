@@ -5,12 +5,10 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 
-import nbformat
-import papermill as pm
 import pytest
-
-from report_utils.render import notebook_to_html
 
 NOTEBOOKS = ("report.ipynb", "explore.ipynb")
 
@@ -67,61 +65,53 @@ def test_report_notebook_has_one_parameters_cell(settings):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("department", "year"), [("SOF", 2018), ("SOF", 2026), ("ALLA", 2019), ("ALLA", 2026)]
-)
-def test_report_notebook_through_papermill_with_a_real_kernel(settings, tmp_path, department, year):
-    """The standard papermill engine (a Jupyter kernel), as an analyst would run it."""
-    out = tmp_path / "out.ipynb"
-    nb = pm.execute_notebook(
-        str(settings.notebook),
-        str(out),
-        kernel_name="python3",
-        parameters={"department": department, "year": year},
-        progress_bar=False,
+def test_both_engines_give_byte_identical_html_for_every_report(rendered_all, tmp_path):
+    """``render --engine kernel`` (a fresh Jupyter kernel per report, papermill's own engine)
+    and the fast engine of the shared full render agree byte for byte, report by report."""
+    out = tmp_path / "kernel"
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_utils", "render", "--engine", "kernel", "--out", str(out)],
+        capture_output=True,
+        text=True,
     )
-    html = notebook_to_html(
-        nbformat.reads(nbformat.writes(nb), 4), settings, f"Test {department} {year}"
-    )
-    assert "<title>Test" in html and "Källor" in html
-    if year == 2026:
-        assert "Mål att följa upp" in html and "Mål som ingen indikator mäter" in html
-        assert "Kompetensutveckling medarbetare" in html
-    else:
-        assert f"Insatser {year}" in html and f"Nådda och utbildade personer {year}" in html
-    if department == "ALLA" and year == 2026:
-        assert "Förvaltningarna sida vid sida" in html
-    if department == "SOF" and year == 2018:
-        # MHFA (SOF and VOF) in 2018: 150 people trained, shown the Swedish way
-        assert "150" in html and "Första hjälpen" in html
+    assert proc.returncode == 0, proc.stderr
+    assert "motorn kernel" in proc.stderr
+    fast = {p.relative_to(rendered_all.html_dir): p for p in rendered_all.html_dir.rglob("*.html")}
+    kernel = {p.relative_to(out / "html"): p for p in (out / "html").rglob("*.html")}
+    assert sorted(kernel) == sorted(fast) and len(kernel) == 16
+    for name, path in kernel.items():
+        assert path.read_bytes() == fast[name].read_bytes(), name
 
 
 @pytest.mark.slow
-def test_unknown_parameters_fail_with_the_valid_values(settings, tmp_path):
-    with pytest.raises(pm.PapermillExecutionError, match="giltiga: ALLA, AMF, SFF, SOF, VOF"):
-        pm.execute_notebook(
-            str(settings.notebook),
-            str(tmp_path / "o.ipynb"),
-            kernel_name="python3",
-            parameters={"department": "XYZ"},
-            progress_bar=False,
-        )
+def test_an_analyst_cell_added_to_the_report_renders_the_same_on_both_engines(settings, tmp_path):
+    from report_utils.render import render
 
-
-@pytest.mark.slow
-def test_in_process_engine_gives_the_same_html_as_a_jupyter_kernel(
-    rendered_all, settings, tmp_path
-):
-    """The batch engine is a faithful stand-in for a kernel: same notebook, same HTML bytes."""
-    from report_utils.render import report_title
-
-    out = tmp_path / "kernel.ipynb"
-    nb = pm.execute_notebook(
-        str(settings.notebook),
-        str(out),
-        kernel_name="python3",
-        parameters={"department": "VOF", "year": 2019, "data_dir": str(settings.data_dir)},
-        progress_bar=False,
+    nb = json.loads(settings.notebook.read_text("utf-8"))
+    added = (
+        'display(report.data.insatser[["insats_id", "namn"]].head(3))\n'
+        "%matplotlib inline\n"
+        "import matplotlib.pyplot as plt\n"
+        'plt.bar(["a", "b"], [1, 2]);\n'
+        'print("klart")'
     )
-    html = notebook_to_html(nb, settings, report_title("vård- och omsorgsförvaltningen", 2019))
-    assert html == (rendered_all.html_dir / "2019" / "VOF.html").read_text("utf-8")
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "analys",
+            "metadata": {},
+            "outputs": [],
+            "source": added,
+        }
+    )
+    notebook = tmp_path / "report.ipynb"
+    notebook.write_text(json.dumps(nb), "utf-8")
+    pages = {}
+    for engine in ("fast", "kernel"):
+        s = settings.with_(out_dir=tmp_path / engine, notebook=notebook, engine=engine)
+        assert render(s, ["SOF"], [2026], progress=False).count("renderad") == 1
+        pages[engine] = (s.html_dir / "2026" / "SOF.html").read_text("utf-8")
+    assert pages["fast"] == pages["kernel"]
+    tail = pages["fast"][pages["fast"].rindex("Källor") :]
+    assert "<table" in tail and "data:image/png;base64," in tail and "klart" in tail

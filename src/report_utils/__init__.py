@@ -16,9 +16,17 @@ The pipeline, one module per stage::
     explore     filtering and lookup for interactive exploration
     explore_export   the explorer's Excel and CSV export
     explore_widgets  the ipywidgets explorer built on ``explore``
-    engine      the in-process papermill engine used for batch rendering
-    cache       cache keys for incremental rendering
-    render      papermill + nbconvert batch rendering and the landing page
+    parameters  the one check of a report's department and year
+    catalog     what can be rendered: departments, years, data version (cached)
+    jobs        one job per report: its paths and cache key
+    cache       cache keys for incremental rendering, the manifest
+    outdir      the output folder: lock, whole-file writes, folder errors
+    engine      the two papermill engines: fast (in-process kernel) and kernel
+    runner      running jobs in forked children or on kernels, with deadlines
+    export      executed notebook to offline HTML (nbconvert)
+    landing     the landing page (a Jinja template)
+    progress    progress lines and the closing summary
+    render      batch rendering: ties the steps above together
     newyear     scaffolding for next year's data
     ocr         Swedish OCR repair (å/ä/ö, joined and hyphenated words, page furniture)
     agreement   importing next year's agreement text into a draft goals workbook

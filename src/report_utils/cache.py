@@ -1,9 +1,14 @@
 """Cache keys for incremental rendering — computed from file bytes, without importing pandas.
 
 A report's key covers everything its HTML depends on: the notebook, the data files that
-report reads, the helper package's source and templates, the parameters, and the
-versions of the libraries that shape the output. Changed data invalidates exactly the
-reports that read it (unlike jupyter-cache, which keys on code cells only).
+report reads (declared once in :func:`report_utils.model.report_inputs`), the catalog's
+departments and years (every report may link to the others), the helper package's source
+and templates, the parameters, and the versions of the libraries that shape the output.
+Changed data invalidates exactly the reports that read it (unlike jupyter-cache, which
+keys on code cells only).
+
+The digests are memoised per process, keyed by each file's path, size and modification
+time (an edited file is hashed again); :func:`clear_caches` forgets them.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import hashlib
 import json
 import os
 import platform
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -22,8 +28,11 @@ from .settings import PACKAGE_DIR
 #: Libraries whose version can change a rendered report's bytes.
 LIBRARIES = (
     "babel",
+    "ipykernel",
     "ipython",
+    "jinja2",
     "matplotlib",
+    "nbclient",
     "nbconvert",
     "nbformat",
     "numpy",
@@ -32,11 +41,10 @@ LIBRARIES = (
     "pandera",
     "papermill",
 )
-SHARED_DATA = ("referens.xlsx", "insatser_2018-2019.xlsx", "koppling.xlsx")
-YEAR_DATA = ("mal.xlsx", "indikatorvarden.xlsx")
+PACKAGE_SUFFIXES = {".py", ".j2", ".json", ".css"}
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)
 def _file_digest(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -54,14 +62,20 @@ def file_digest(path: Path) -> str:
     return _file_digest(str(path), st.st_size, st.st_mtime_ns)
 
 
-@lru_cache(maxsize=1)
 def package_digest() -> str:
     """sha256 over the helper package's source and templates."""
+    files = sorted(
+        p for p in PACKAGE_DIR.rglob("*") if p.suffix in PACKAGE_SUFFIXES and p.is_file()
+    )
+    return _digest_of(tuple((str(p.relative_to(PACKAGE_DIR)), file_digest(p)) for p in files))
+
+
+@lru_cache(maxsize=8)
+def _digest_of(items: tuple) -> str:
     h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".j2", ".json", ".css"}:
-            h.update(str(path.relative_to(PACKAGE_DIR)).encode())
-            h.update(file_digest(path).encode())
+    for name, digest in items:
+        h.update(name.encode())
+        h.update(digest.encode())
     return h.hexdigest()
 
 
@@ -76,21 +90,11 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def data_files(data_dir: Path, year: int, goal_years: list[int]) -> list[Path]:
-    """The data files the report for ``year`` reads.
-
-    Every report reads the shared workbooks. A goal year's report reads its own goals and
-    values and those of earlier goal years (trends); a 2018–2019 report reads the latest
-    goals workbook (to name each initiative's successor), not its indicator values.
-    """
-    data_dir = Path(data_dir)
-    files = [data_dir / name for name in SHARED_DATA]
-    if year in goal_years:
-        for y in (y for y in goal_years if y <= year):
-            files += [data_dir / str(y) / name for name in YEAR_DATA]
-    elif goal_years:
-        files.append(data_dir / str(goal_years[-1]) / "mal.xlsx")
-    return files
+def clear_caches() -> None:
+    """Forget memoised digests and library versions (e.g. after installing a package)."""
+    _file_digest.cache_clear()
+    _digest_of.cache_clear()
+    library_versions.cache_clear()
 
 
 def data_version(data_dir: Path) -> str:
@@ -113,14 +117,20 @@ class ReportKey:
 
 
 def report_key(
-    notebook: Path, data_dir: Path, department: str, year: int, goal_years: list[int]
+    notebook: Path,
+    data_dir: Path,
+    department: str,
+    year: int,
+    files: Iterable[Path],
+    catalog_departments: Iterable[str],
+    catalog_years: Iterable[int],
 ) -> ReportKey:
+    """The key of one report; ``files`` are the data files it reads (its declared inputs)."""
+    data_dir = Path(data_dir)
     payload = {
         "notebook": file_digest(notebook),
-        "data": {
-            str(p.relative_to(data_dir)): file_digest(p)
-            for p in data_files(data_dir, year, goal_years)
-        },
+        "data": {Path(p).relative_to(data_dir).as_posix(): file_digest(p) for p in files},
+        "catalog": {"departments": list(catalog_departments), "years": list(catalog_years)},
         "package": package_digest(),
         "parameters": {"department": department, "year": year},
         "libraries": library_versions(),
@@ -130,32 +140,63 @@ def report_key(
 
 
 class Manifest:
-    """What was rendered with which key: ``<out>/.cache/manifest.json``."""
+    """What was rendered with which key: ``<out>/.cache/manifest.json``.
+
+    Each entry records the key and the sizes of the HTML and executed notebook written for
+    it, so a report whose files are missing, or were replaced or cut short by something
+    else, renders again. Saved by :func:`report_utils.outdir.write_atomic`.
+    """
+
+    VERSION = 2
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.entries: dict[str, dict] = {}
         try:
-            self.entries: dict[str, str] = json.loads(self.path.read_text("utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            self.entries = {}
+            stored = json.loads(self.path.read_text("utf-8"))
+        except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError, ValueError):
+            return
+        if isinstance(stored, dict) and stored.get("v") == self.VERSION:
+            self.entries = {k: v for k, v in stored.get("reports", {}).items() if _entry_ok(v)}
 
     @staticmethod
     def name(department: str, year: int) -> str:
         return f"{year}/{department}"
 
-    def is_fresh(self, key: ReportKey, html: Path) -> bool:
+    def is_fresh(self, key: ReportKey, html: Path, executed: Path) -> bool:
+        entry = self.entries.get(self.name(key.department, key.year))
         return (
-            html.is_file() and self.entries.get(self.name(key.department, key.year)) == key.digest
+            entry is not None
+            and entry["key"] == key.digest
+            and _size(html) == entry["html"]
+            and _size(executed) == entry["executed"]
         )
 
-    def record(self, key: ReportKey) -> None:
-        self.entries[self.name(key.department, key.year)] = key.digest
+    def record(self, key: ReportKey, html: Path, executed: Path) -> None:
+        self.entries[self.name(key.department, key.year)] = {
+            "key": key.digest,
+            "html": _size(html),
+            "executed": _size(executed),
+        }
 
     def forget(self, department: str, year: int) -> None:
         self.entries.pop(self.name(department, year), None)
 
+    def to_json(self) -> str:
+        return json.dumps({"v": self.VERSION, "reports": self.entries}, indent=1, sort_keys=True)
+
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.entries, indent=1, sort_keys=True), "utf-8")
-        os.replace(tmp, self.path)
+        from .outdir import write_atomic
+
+        write_atomic(self.path, self.to_json())
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _entry_ok(entry: object) -> bool:
+    return isinstance(entry, dict) and {"key", "html", "executed"} <= set(entry)

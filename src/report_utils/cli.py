@@ -25,13 +25,30 @@ def _settings(args) -> Settings:
         kwargs["out_dir"] = Path(args.out)
     if getattr(args, "jobs", None):
         kwargs["jobs"] = args.jobs
+    if getattr(args, "timeout", None):
+        kwargs["timeout"] = args.timeout
+    if getattr(args, "engine", None):
+        kwargs["engine"] = args.engine
     return Settings(**kwargs)
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"inte ett heltal: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("måste vara minst 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"inte ett antal sekunder: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("måste vara mer än 0 sekunder")
     return value
 
 
@@ -58,6 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=max(1, min(2, os.cpu_count() or 1)),
         metavar="N",
         help="antal parallella processer (standard: 2)",
+    )
+    render.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=300.0,
+        metavar="S",
+        help="sekunder en rapport får ta innan den avbryts (standard: 300)",
+    )
+    render.add_argument(
+        "--engine",
+        choices=("fast", "kernel"),
+        default=None,
+        help="fast: ipykernels kernel i en egen process per rapport (kräver fork; standard "
+        "där fork är säkert); kernel: en ny Jupyter-kernel per rapport (papermills egen motor)",
     )
     render.add_argument("--force", action="store_true", help="rendera om allt, även oförändrat")
     bar = render.add_mutually_exclusive_group()

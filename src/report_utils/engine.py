@@ -1,160 +1,326 @@
-"""A papermill engine that runs a notebook's cells in this Python process.
+"""The two papermill engines that render reports: ``fast`` and ``kernel``.
 
-Batch rendering forks one child process per report from a parent that has already
-imported pandas, matplotlib and this package (see :mod:`report_utils.render`). Each
-child runs its notebook here, in a fresh IPython shell: the kernel start-up and the
-heavy imports are paid once per batch, yet every report starts from a clean state in
-a process of its own. Outputs are recorded exactly as a Jupyter kernel would emit them
-(``stream``, ``display_data``, ``execute_result``, ``error``) so papermill and nbconvert
-treat the result like any executed notebook.
+``kernel`` is papermill's own engine (nbclient) on a real Jupyter kernel, one fresh kernel
+per report, shut down immediately afterwards: exactly what ``papermill`` on the command
+line does.
+
+``fast`` gives the same notebook the same kernel without the cost of starting one. It is
+papermill's nbclient engine too — nbclient sends the execute requests and turns every
+message into outputs, as for any kernel — but the kernel it talks to is ipykernel's own
+in-process kernel (:mod:`ipykernel.inprocess`), with a ``ZMQInteractiveShell`` registered
+as *the* IPython shell instance. :class:`InProcessKernelApp` sets the process up the way
+ipykernel's ``IPKernelApp`` sets up a kernel process: command line and profile
+configuration, ``sys.stdout``/``sys.stderr`` as ipykernel output streams (which also
+capture what subprocesses such as ``os.system`` write to file descriptors 1 and 2), the
+display hook, SIGINT handling, the inline matplotlib backend, ``sys.path``, extensions and
+startup code. So ``display(df)`` shows a table, ``get_ipython()`` is a kernel shell,
+``%matplotlib inline``, ``clear_output``, widgets and ``input()`` (refused: papermill
+allows no stdin) behave as in JupyterLab.
+
+The in-process kernel owns the process it runs in (its streams, signal handlers and
+matplotlib backend become the process's), so the renderer runs it only in a freshly
+forked child per report (:mod:`report_utils.runner`), never in a user's session.
+
+Timeouts. nbclient enforces ``execution_timeout`` by waiting for the kernel's reply; here
+the cell runs inside the request, so the engine arms a timer (SIGALRM) for the cell's
+timeout instead. With ``interrupt_on_timeout`` (the renderer's setting) the timer raises
+``KeyboardInterrupt`` in the cell — what the SIGINT that nbclient sends to a real kernel
+does — so both engines record the same error; without it the cell is stopped the same
+way and :class:`~nbclient.exceptions.CellTimeoutError` is raised, as nbclient does.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 import sys
-import traceback
 
-import nbformat
-from IPython.core.displayhook import DisplayHook
-from IPython.core.displaypub import DisplayPublisher
-from IPython.core.interactiveshell import InteractiveShell
-from papermill.engines import Engine, papermill_engines
-from traitlets import Type
+ENGINE_FAST = "report_utils_fast"
+ENGINE_KERNEL = "nbclient"  # papermill's own engine
+ENGINES = {"fast": ENGINE_FAST, "kernel": ENGINE_KERNEL}
 
-ENGINE_NAME = "report_utils_inprocess"
+#: nbclient options both engines run with: a cell past its timeout is interrupted (and
+#: fails with KeyboardInterrupt) and the kernel is shut down at once when done.
+CLIENT_OPTIONS = {"interrupt_on_timeout": True, "shutdown_kernel": "immediate"}
 
-
-class _Recorder:
-    """Where the current cell's outputs go."""
-
-    def __init__(self) -> None:
-        self.outputs: list = []
-
-    def stream(self, name: str, text: str) -> None:
-        if not text:
-            return
-        last = self.outputs[-1] if self.outputs else None
-        if last is not None and last.output_type == "stream" and last.name == name:
-            last.text += text
-        else:
-            self.outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
+_CONNECTION_FILE = "in-process"  # what `-f` names for a kernel that has no sockets
 
 
-class _Stream:
-    def __init__(self, recorder: _Recorder, name: str) -> None:
-        self.recorder, self.name = recorder, name
-
-    def write(self, text: str) -> int:
-        self.recorder.stream(self.name, text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
+def fork_is_safe() -> bool:
+    """Whether this platform can run the fast engine: it needs ``os.fork``, and forking a
+    process without exec is unsafe on macOS (system frameworks may hold locks)."""
+    return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-class _Publisher(DisplayPublisher):
-    recorder: _Recorder | None = None
+def _classes():
+    """Build the engine's classes on first use: importing ipykernel, nbclient and papermill
+    takes time, and ``import report_utils.engine`` must stay cheap."""
+    from ipykernel.inprocess.blocking import BlockingInProcessKernelClient
+    from ipykernel.inprocess.ipkernel import InProcessKernel
+    from ipykernel.inprocess.manager import InProcessKernelManager
+    from ipykernel.kernelapp import IPKernelApp
+    from ipykernel.zmqshell import ZMQInteractiveShell
+    from IPython.core.application import BaseIPythonApplication
+    from IPython.core.interactiveshell import InteractiveShell
+    from nbclient.exceptions import CellTimeoutError
+    from nbclient.util import run_sync
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.utils import merge_kwargs, remove_args
+    from traitlets import default
 
-    def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw):
-        self.recorder.outputs.append(
-            nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
-        )
+    class Kernel(InProcessKernel):
+        """ipykernel's in-process kernel with the shell a Jupyter kernel runs."""
 
-    def clear_output(self, wait=False):
-        self.recorder.outputs.clear()
+        @default("shell_class")
+        def _default_shell_class(self):
+            return ZMQInteractiveShell
 
+    class App(IPKernelApp):
+        """``IPKernelApp``'s set-up of a kernel process, with the in-process kernel in place
+        of sockets. The steps and their order are ``IPKernelApp.initialize``'s. (Named
+        ``IPKernelApp`` below: code tells a notebook from a terminal by that config name.)"""
 
-class _DisplayHook(DisplayHook):
-    recorder: _Recorder | None = None
-
-    def write_output_prompt(self):
-        pass
-
-    def write_format_data(self, format_dict, md_dict=None):
-        self.recorder.outputs.append(
-            nbformat.v4.new_output(
-                "execute_result",
-                data=format_dict,
-                metadata=md_dict or {},
-                execution_count=self.shell.execution_count,
+        def start_in_process(self, session, argv: list[str]) -> Kernel:
+            BaseIPythonApplication.initialize(self, argv)  # command line, profile, config
+            self.init_pdb()
+            self.session = session
+            self.kernel = kernel = Kernel.instance(  # the process's kernel, as in init_kernel
+                parent=self,
+                session=session,
+                profile_dir=self.profile_dir,
+                user_ns=self.user_ns,
+                log=self.log,
             )
-        )
+            self.iopub_thread = kernel.iopub_thread
+            self.iopub_socket = kernel.iopub_socket
+            self.init_io()
+            # the in-process kernel swaps in its own streams during each request: make
+            # those the process's streams, so that nothing is swapped
+            kernel.stdout, kernel.stderr = sys.stdout, sys.stderr
+            self.init_signal()
+            self.displayhook.get_execution_count = lambda: kernel.execution_count
+            self.init_path()
+            self.init_shell()
+            self.init_gui_pylab()
+            _matplotlib_as_imported()
+            self.init_extensions()
+            self.init_code()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            return kernel
 
-    def finish_displayhook(self):
-        pass
+    App.__name__ = App.__qualname__ = "IPKernelApp"
 
+    class Client(BlockingInProcessKernelClient):
+        """The in-process client, with requests handled on the caller's event loop.
 
-class _Shell(InteractiveShell):
-    """An IPython shell whose displays, results and errors become notebook outputs."""
+        ipykernel's client runs each request to completion inside ``execute()``, on a
+        helper thread when an event loop is already running (as in nbclient). Here a request
+        is awaited on nbclient's own loop in the main thread, so a cell runs in the main
+        thread as in a kernel process and can be interrupted by a signal.
+        """
 
-    recorder: _Recorder
-    display_pub_class = Type(_Publisher)
-    displayhook_class = Type(_DisplayHook)
+        cell_timeout: float | None = None
+        timed_out = False
+        _pending = None
 
-    def _showtraceback(self, etype, evalue, stb):
-        self.recorder.outputs.append(
-            nbformat.v4.new_output(
-                "error",
-                ename=getattr(etype, "__name__", str(etype)),
-                evalue=str(evalue),
-                traceback=list(stb),
+        def _dispatch_to_kernel(self, msg):
+            kernel = self.kernel
+            stream = kernel.shell_stream
+            self.session.send(stream, msg)
+            parts = stream.recv_multipart()
+            timeout = self.cell_timeout if msg["header"]["msg_type"] == "execute_request" else 0
+
+            async def handle():
+                with _alarm(timeout) as alarm:
+                    await kernel.dispatch_shell(parts)
+                self.timed_out = alarm.fired
+                _idents, reply = self.session.recv(stream, copy=False)
+                self.shell_channel.call_handlers_later(reply)
+
+            self._pending = handle()
+
+        async def _finish(self, msg_id):
+            pending, self._pending = self._pending, None
+            await pending
+            return msg_id
+
+        def _run(self, msg_id):
+            """Awaitable inside an event loop (nbclient); completed at once outside one
+            (papermill asks for ``kernel_info`` synchronously)."""
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                from jupyter_core.utils import ensure_event_loop
+
+                return ensure_event_loop().run_until_complete(self._finish(msg_id))
+            return self._finish(msg_id)
+
+        def execute(self, *args, **kwargs):
+            return self._run(super().execute(*args, **kwargs))
+
+        def kernel_info(self):
+            return self._run(super().kernel_info())
+
+        def comm_info(self, target_name=None):
+            return self._run(super().comm_info(target_name))
+
+        def is_alive(self):
+            return self.kernel is not None
+
+        async def wait_for_ready(self, timeout=None):
+            await self.kernel_info()
+            self.shell_channel.get_msg(timeout=timeout or 1)
+
+    class Manager(InProcessKernelManager):
+        """Starts the in-process kernel as a kernel process would start (see App)."""
+
+        def start_kernel(self, extra_arguments=None, **kwargs):
+            if InteractiveShell.initialized():
+                if not App.initialized():
+                    raise RuntimeError(
+                        "the fast engine makes this process a kernel: run it in a process of "
+                        "its own (the renderer forks one per report), not inside IPython"
+                    )
+                for cls in (App, Kernel, ZMQInteractiveShell):  # an earlier run's kernel
+                    cls.clear_instance()
+            app = App.instance()
+            self.kernel = app.start_in_process(
+                self.session, ["-f", _CONNECTION_FILE, *(extra_arguments or [])]
             )
-        )
+
+        def shutdown_kernel(self, now=False, restart=False):
+            # A kernel process ends here; this process goes on (papermill saves the notebook,
+            # the renderer exports it), so give it back its own streams first.
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+                    stream.close()  # ipykernel's streams: stop capturing file descriptors
+            if App.initialized():
+                App.instance().reset_io()
+            super().shutdown_kernel()
+
+        def client(self, **kwargs):
+            return Client(parent=self, session=self.session, kernel=self.kernel)
+
+        def cleanup_resources(self, restart=False):
+            # awaitable on nbclient's loop: jupyter_client's synchronous wrapper would hand it
+            # to a helper thread, and a forked process may have inherited a dead one
+            return self._async_cleanup_resources(restart=restart)
+
+    class NotebookClient(PapermillNotebookClient):
+        async def async_execute_cell(self, cell, cell_index, execution_count=None, **kwargs):
+            timeout = self._get_timeout(cell)
+            self.kc.cell_timeout = timeout
+            result = await super().async_execute_cell(cell, cell_index, execution_count, **kwargs)
+            if self.kc.timed_out and not self.interrupt_on_timeout:
+                if cell.outputs and cell.outputs[-1].get("ename") == "KeyboardInterrupt":
+                    cell.outputs.pop()  # nbclient leaves the cell running; its output ends here
+                raise CellTimeoutError.error_from_timeout_and_cell(
+                    "Cell execution timed out", timeout, cell
+                )
+            return result
+
+        async def _check_raise_for_error(self, cell, cell_index, exec_reply):
+            if self.kc.timed_out and not self.interrupt_on_timeout:
+                return None  # raised as a timeout above, as nbclient does
+            return await super()._check_raise_for_error(cell, cell_index, exec_reply)
+
+        execute_cell = run_sync(async_execute_cell)  # nbclient binds its own at class level
+
+    class FastEngine(NBClientEngine):
+        """papermill's nbclient engine on the in-process kernel (see the module docstring)."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            # as NBClientEngine.execute_managed_notebook, with this engine's client and manager
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                kernel_manager_class=Manager,
+            )
+            return NotebookClient(nb_man, **final_kwargs).execute()
+
+    return FastEngine
 
 
-def new_shell() -> _Shell:
-    """A fresh shell with an empty namespace (no history database, no colours)."""
-    from traitlets.config import Config
-
-    cfg = Config()
-    cfg.HistoryManager.enabled = False
-    cfg.InteractiveShell.colors = "nocolor"
-    cfg.InteractiveShell.xmode = "Context"
-    shell = _Shell(config=cfg)
-    shell.recorder = _Recorder()
-    shell.display_pub.recorder = shell.recorder
-    shell.displayhook.recorder = shell.recorder
-    return shell
+class _Alarm:
+    fired = False
 
 
-class InProcessEngine(Engine):
-    """Runs each code cell with :func:`new_shell`; stops at the first error like nbclient."""
+@contextlib.contextmanager
+def _alarm(seconds: float | None):
+    """Raise KeyboardInterrupt in the main thread if the block runs longer than ``seconds``.
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-        shell = new_shell()
-        recorder = shell.recorder
-        saved = sys.stdout, sys.stderr
-        try:
-            for index, cell in enumerate(nb_man.nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                nb_man.cell_start(cell, index)
-                recorder.outputs = cell.outputs = []
-                sys.stdout, sys.stderr = _Stream(recorder, "stdout"), _Stream(recorder, "stderr")
-                try:
-                    result = shell.run_cell(cell.source, store_history=True, silent=False)
-                except BaseException:  # the shell itself failed: record it like a kernel would
-                    etype, evalue, tb = sys.exc_info()
-                    shell._showtraceback(etype, evalue, traceback.format_exception(evalue))
-                    result = None
-                finally:
-                    sys.stdout, sys.stderr = saved
-                cell.execution_count = shell.execution_count - 1
-                if result is None or not result.success:
-                    nb_man.cell_exception(cell, index)
-                    nb_man.cell_complete(cell, index)
-                    break
-                nb_man.cell_complete(cell, index)
-        finally:
-            sys.stdout, sys.stderr = saved
-        return nb_man.nb
+    The handler is Python's own SIGINT handler (``signal.default_int_handler``, written in
+    C), so the traceback a cell shows is the one a real kernel shows when interrupted.
+    """
+    alarm = _Alarm()
+    if not seconds:
+        yield alarm
+        return
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield alarm
+    finally:
+        remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        alarm.fired = remaining == 0
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _matplotlib_as_imported() -> None:
+    """Apply ``MPLBACKEND`` (just set, as IPKernelApp does) if matplotlib was imported before
+    the kernel started (the renderer imports it before forking): matplotlib reads the
+    variable when it is imported, so a kernel process that imports it later sees it."""
+    mpl = sys.modules.get("matplotlib")
+    backend = os.environ.get("MPLBACKEND")
+    if mpl is not None and backend:
+        mpl.rcParams["backend"] = backend
 
 
 def register() -> str:
-    """Make the engine known to papermill; returns its name."""
-    papermill_engines.register(ENGINE_NAME, InProcessEngine)
-    return ENGINE_NAME
+    """Make the fast engine known to papermill (idempotent); returns its name."""
+    from papermill.engines import papermill_engines
+
+    if ENGINE_FAST not in papermill_engines._engines:
+        papermill_engines.register(ENGINE_FAST, _classes())
+    return ENGINE_FAST
+
+
+def preload() -> None:
+    """Import what the fast engine needs, without starting anything (no threads, no
+    sockets, no shell instance), so that forked children share the imports.
+
+    debugpy, which ipykernel imports, warns about frozen modules unless told not to (a
+    Jupyter kernel is started with ``-Xfrozen_modules=off`` and never warns), and sets
+    ``PYDEVD_USE_FRAME_EVAL`` when imported: the caller's environment is left as it was.
+    """
+    from .settings import environment_kept
+
+    with environment_kept(PYDEVD_DISABLE_FILE_VALIDATION="1"):
+        import ipykernel.debugger  # noqa: F401
+        import ipykernel.inprocess.blocking  # noqa: F401
+        import ipykernel.inprocess.ipkernel  # noqa: F401
+        import ipykernel.kernelapp  # noqa: F401
+    register()

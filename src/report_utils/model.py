@@ -1,17 +1,26 @@
-"""The validated data set: loading every workbook, discovering years, department slices."""
+"""The validated data set: loading every workbook, discovering years, department slices.
+
+What each year's report reads is declared here, once (:func:`report_inputs`): the
+renderer's cache key and the loader a report uses (:func:`load_for_report`) both derive
+from that declaration, so a report can neither read nor be keyed on anything else.
+pandas, openpyxl and pandera are imported by the functions that load data, not by this
+module: the renderer computes cache keys from the declaration without them.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import schemas as S
-from . import validation as V
 from .errors import DataValidationError, ParameterError, Problem
-from .loading import ROW, LoadedSheet, read_workbook, workbook_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .loading import LoadedSheet
 
 _YEAR_DIR = re.compile(r"^\d{4}$")
 
@@ -26,6 +35,52 @@ def discover_goal_years(data_dir: Path) -> list[int]:
         for p in data_dir.iterdir()
         if p.is_dir() and _YEAR_DIR.match(p.name) and (p / "mal.xlsx").is_file()
     )
+
+
+# -- what each report reads -------------------------------------------------------------------
+#: Every report reads these: the departments, focus areas, sub-goals and source documents,
+#: and the 2018–2019 initiatives with their results. A 2018 or 2019 report reads nothing else:
+#: it is the baseline; the comparison with goals lives in the goal years' reports.
+BASELINE_WORKBOOKS = (S.REFERENS, S.INSATSER)
+#: A goal year's report also reads the crosswalk (2018–2019 initiative ↔ theme) ...
+CROSSWALK_WORKBOOKS = (S.KOPPLING,)
+#: ... and these workbooks of its own goal year and every earlier goal year (trends).
+GOAL_YEAR_WORKBOOKS = (S.MAL, S.INDIKATORVARDEN)
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What the report for one year may read. Nothing else is loaded for it, and its cache
+    key covers exactly these files (plus the catalog's departments and years)."""
+
+    year: int
+    goal_years: tuple[int, ...]  # goal years whose workbooks the report reads (≤ year)
+    crosswalk: bool  # whether it reads koppling.xlsx
+    all_goal_years: tuple[int, ...] = ()  # every goal year that exists (names only, for links)
+
+    @property
+    def workbooks(self) -> list[tuple[S.Workbook, int | None]]:
+        books: list[tuple[S.Workbook, int | None]] = [(wb, None) for wb in BASELINE_WORKBOOKS]
+        if self.crosswalk:
+            books += [(wb, None) for wb in CROSSWALK_WORKBOOKS]
+        books += [(wb, y) for y in self.goal_years for wb in GOAL_YEAR_WORKBOOKS]
+        return books
+
+    def files(self, data_dir: Path) -> list[Path]:
+        """The data files, in a fixed order (a missing optional one is listed all the same)."""
+        return [
+            Path(data_dir) / (wb.path.format(year=y) if wb.per_year else wb.path)
+            for wb, y in self.workbooks
+        ]
+
+
+def report_inputs(data_dir: Path, year: int) -> ReportInputs:
+    """The declaration: what the report for ``year`` reads (cheap: lists folders only)."""
+    all_goal_years = tuple(discover_goal_years(data_dir))
+    if year in all_goal_years:
+        visible = tuple(y for y in all_goal_years if y <= year)
+        return ReportInputs(year, visible, crosswalk=True, all_goal_years=all_goal_years)
+    return ReportInputs(year, (), crosswalk=False, all_goal_years=all_goal_years)
 
 
 @dataclass
@@ -55,6 +110,7 @@ class Dataset:
     resultat: pd.DataFrame
     koppling: pd.DataFrame
     goals: dict[int, GoalYear] = field(default_factory=dict)
+    scope: ReportInputs | None = None  # what was read: None = every workbook
 
     # -- what exists -------------------------------------------------------------------
     @property
@@ -93,12 +149,16 @@ class Dataset:
 
     def check_parameters(self, department: str, year: int) -> None:
         """Raise :class:`ParameterError` naming the valid values if either is unknown."""
-        if department not in self.report_departments:
-            raise ParameterError(
-                f"okänd förvaltning {department!r}; giltiga: {', '.join(self.report_departments)}"
-            )
-        if year not in self.years:
-            raise ParameterError(f"okänt år {year!r}; giltiga: {', '.join(map(str, self.years))}")
+        from .parameters import check
+
+        check(department, year, self.report_departments, self.catalog_years)
+
+    @property
+    def catalog_years(self) -> list[int]:
+        """Every year there is a report for. A year-scoped data set (:func:`load_for_report`)
+        knows which later goal years exist, for links to them, but holds none of their data."""
+        later = self.scope.all_goal_years if self.scope is not None else ()
+        return sorted(set(self.years) | set(later))
 
     def document_title(self, dokument_id: str) -> str:
         match = self.dokument.loc[self.dokument["dokument_id"] == dokument_id, "titel"]
@@ -144,6 +204,10 @@ def involves(cell, department: str) -> bool:
 
 
 def _frame(sheets: dict[str, LoadedSheet], sheet: S.Sheet) -> pd.DataFrame:
+    import pandas as pd
+
+    from .loading import ROW
+
     loaded = sheets.get(sheet.name)
     if loaded is None:
         return pd.DataFrame(columns=[ROW, *sheet.column_names])
@@ -154,15 +218,31 @@ def _ids(frame: pd.DataFrame, column: str) -> set:
     return {v for v in frame[column] if v is not None} if column in frame else set()
 
 
-def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
-    """Read and check every workbook; return the data set and *all* problems found."""
+def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset, list[Problem]]:
+    """Read and check every workbook; return the data set and *all* problems found.
+
+    With ``scope`` (:func:`report_inputs`), only the workbooks it names are read, and the
+    checks that need other workbooks (crosswalk themes of later years) are left to the
+    whole-data validation that the renderer and ``validate`` run.
+    """
+    from .loading import read_workbook, workbook_path
+    from .settings import environment_kept
+
+    # pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE when imported, for pyspark
+    # (pandera/external_config.py), whether or not pyspark is there: keep the caller's
+    with environment_kept():
+        from . import validation as V
+
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     if not data_dir.is_dir():
         raise ParameterError(f"datamappen {data_dir} finns inte")
     loaded: dict[str, dict[str, LoadedSheet]] = {}
+    wanted = {wb.key for wb, _ in scope.workbooks} if scope is not None else None
 
     def read(workbook: S.Workbook, year: int | None = None) -> dict[str, LoadedSheet]:
+        if wanted is not None and workbook.key not in wanted:
+            return {}
         path = workbook_path(data_dir, workbook, year)
         label = str(path.relative_to(data_dir))
         sheets, found = read_workbook(path, workbook, label)
@@ -210,7 +290,7 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
     all_themes: set = set()
     all_indicators: set = set()
     theme_of: dict[str, str] = {}
-    for year in discover_goal_years(data_dir):
+    for year in discover_goal_years(data_dir) if scope is None else scope.goal_years:
         mal = read(S.MAL, year)
         themes = _ids(_frame(mal, S.MAL.sheet("teman")), "tema_id")
         indicators_frame = with_departments(
@@ -256,7 +336,7 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
 
     kop = loaded["koppling"]
     check_refs(kop)
-    if "koppling" in kop:
+    if "koppling" in kop and scope is None:
         sheet = kop["koppling"]
         problems.extend(
             V.check_references(sheet, "tema_id", all_themes, "bladet 'teman' i något års mal.xlsx")
@@ -280,32 +360,147 @@ def collect(data_dir: Path) -> tuple[Dataset, list[Problem]]:
         resultat=_frame(ins, S.INSATSER.sheet("resultat")),
         koppling=_frame(kop, S.KOPPLING.sheet("koppling")),
         goals=goals,
+        scope=scope,
     )
     return dataset, problems
 
 
-def load_dataset(data_dir: Path) -> Dataset:
-    """The validated data set; raises :class:`DataValidationError` listing every problem."""
-    dataset, problems = collect(data_dir)
+def load_dataset(data_dir: Path, until_year: int | None = None) -> Dataset:
+    """The validated data set; raises :class:`DataValidationError` listing every problem.
+
+    With ``until_year``, only what the report for that year reads (:func:`report_inputs`):
+    later years' data is not loaded at all.
+    """
+    scope = report_inputs(data_dir, until_year) if until_year is not None else None
+    dataset, problems = collect(data_dir, scope)
     if problems:
         raise DataValidationError(problems)
     return dataset
 
 
+#: Data sets loaded in this process, keyed by folder, scope and the files' size and
+#: modification time, so an edited file is read again. Bounded; :func:`clear_cache` empties it.
 _LOADED: dict[tuple, Dataset] = {}
+_LOADED_MAX = 8
 
 
-def load_dataset_cached(data_dir: Path) -> Dataset:
-    """:func:`load_dataset`, reused while no xlsx under ``data_dir`` has changed.
+def _signature(paths) -> tuple:
+    sig = []
+    for path in paths:
+        try:
+            st = path.stat()
+            sig.append((str(path), st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            sig.append((str(path), None, None))
+    return tuple(sig)
+
+
+def load_dataset_cached(data_dir: Path, until_year: int | None = None) -> Dataset:
+    """:func:`load_dataset`, reused while none of the files it reads has changed.
 
     The batch renderer loads once in the parent process; each forked report inherits it.
     """
     data_dir = Path(data_dir).resolve()
-    signature = tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(data_dir.rglob("*.xlsx"))
-    )
-    key = (str(data_dir), signature)
+    whole = (str(data_dir), None, _signature(sorted(data_dir.rglob("*.xlsx"))))
+    if until_year is None:
+        key = whole
+    else:
+        scope = report_inputs(data_dir, until_year)
+        key = (str(data_dir), scope, _signature(scope.files(data_dir)))
     if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = load_dataset(data_dir)
+        while len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        if until_year is not None and whole in _LOADED:  # the whole set, still current
+            _LOADED[key] = restrict(_LOADED[whole], key[1])
+        else:
+            _LOADED[key] = _load_stored(data_dir, key[1]) or load_dataset(data_dir, until_year)
     return _LOADED[key]
+
+
+#: Set by the renderer for the Jupyter kernels it starts (``--engine kernel``): a folder of
+#: year-scoped data sets it has already loaded and validated, so that each fresh kernel
+#: reads one file instead of parsing and validating the workbooks again.
+STORE_ENV = "REPORT_UTILS_DATA_STORE"
+
+
+def stored_path(store: Path, data_dir: Path, scope: ReportInputs) -> Path:
+    """Where a validated, year-scoped data set is kept: named by a hash of the scope, the
+    bytes of the files it reads, this package's code and the pandas version."""
+    import hashlib
+    import json
+
+    from .cache import file_digest, library_versions, package_digest
+
+    payload = {
+        "scope": [scope.year, scope.goal_years, scope.crosswalk, scope.all_goal_years],
+        "files": [file_digest(p) for p in scope.files(data_dir)],
+        "package": package_digest(),
+        "pandas": library_versions()["pandas"],
+        "python": library_versions()["python"],
+    }
+    digest = hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:32]
+    return Path(store) / f"{digest}.pickle"
+
+
+def store_dataset(store: Path, data_dir: Path, until_year: int) -> Path:
+    """Keep the data set the report for ``until_year`` reads in ``store`` (for kernels)."""
+    import pickle
+
+    from .outdir import write_atomic
+
+    data_dir = Path(data_dir).resolve()
+    dataset = load_dataset_cached(data_dir, until_year)
+    path = stored_path(store, data_dir, dataset.scope)
+    if not path.exists():
+        write_atomic(path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
+    return path
+
+
+def _load_stored(data_dir: Path, scope: ReportInputs | None) -> Dataset | None:
+    """The data set from the renderer's store, if it set one up for this process."""
+    import os
+    import pickle
+
+    store = os.environ.get(STORE_ENV)
+    if not store or scope is None:
+        return None
+    try:
+        # written by this project's renderer into the user's own output folder
+        with open(stored_path(Path(store), data_dir, scope), "rb") as fh:
+            dataset = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return dataset if isinstance(dataset, Dataset) and dataset.scope == scope else None
+
+
+def restrict(dataset: Dataset, scope: ReportInputs) -> Dataset:
+    """The part of a whole, validated data set that ``scope`` reads: the same as loading only
+    those workbooks (a test compares the two), without reading them again."""
+    import dataclasses
+
+    return dataclasses.replace(
+        dataset,
+        koppling=dataset.koppling if scope.crosswalk else dataset.koppling.iloc[0:0].copy(),
+        goals={y: dataset.goals[y] for y in scope.goal_years},
+        scope=scope,
+    )
+
+
+def clear_cache() -> None:
+    """Forget every data set :func:`load_dataset_cached` keeps (the next load reads files)."""
+    _LOADED.clear()
+
+
+def load_for_report(data_dir: Path, department: str, year: int | str) -> Dataset:
+    """The data the report for ``department`` and ``year`` may see, validated and checked.
+
+    Only the workbooks the year's report reads are loaded (:func:`report_inputs`), so no
+    later year's data can change it. An unknown department or year raises
+    :class:`ParameterError` listing the valid values.
+    """
+    from .parameters import check, parse_year
+
+    parsed = parse_year(year)
+    data = load_dataset_cached(data_dir, until_year=parsed if parsed is not None else 0)
+    check(department, year, data.report_departments, data.catalog_years)
+    return data

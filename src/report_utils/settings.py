@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,8 @@ class Settings:
     out_dir: Path | None = None
     notebook: Path | None = None
     jobs: int = 2
+    timeout: float = 300.0  # seconds a report may run before it is stopped
+    engine: str | None = None  # "fast", "kernel" or None: fast where forking is safe
 
     def __post_init__(self) -> None:
         root = Path(self.project_root).resolve()
@@ -64,3 +67,17 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return self.out_dir / ".cache"
+
+
+@contextlib.contextmanager
+def environment_kept(**temporary: str):
+    """Run a block (an import with side effects) with ``temporary`` variables set, then put
+    ``os.environ`` back exactly as it was: what the block added or changed is undone."""
+    saved = dict(os.environ)
+    os.environ.update(temporary)
+    try:
+        yield
+    finally:
+        for name in set(os.environ) - set(saved):
+            del os.environ[name]
+        os.environ.update(saved)

@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import compare, templating
 from .. import formatting as F
 from .. import schemas as S
-from ..model import Dataset, discover_goal_years, load_dataset_cached
+from ..model import Dataset, load_dataset_cached, load_for_report
 from ..settings import Settings
 from . import appendix, attainment, citywide, comparison, facts, goal_year, results_year
 from .context import Context
@@ -46,11 +46,10 @@ class Report:
 
     @classmethod
     def build(cls, department: str, year: int | str, data_dir: str | Path | None = None) -> Report:
-        """Load the data and check the parameters (unknown values name the valid ones)."""
-        data = load(data_dir)
-        year = int(year)
-        data.check_parameters(department, year)
-        return cls(data, department, year)
+        """Load the data the report may read (its year and earlier years only) and check the
+        parameters (unknown values name the valid ones)."""
+        data = load_for_report(data_dir or Settings().data_dir, department, year)
+        return cls(data, department, int(year))
 
     # -- the parts the notebook displays ---------------------------------------------------
     def opening(self) -> F.HTML:
@@ -161,9 +160,7 @@ class Report:
             "top_headlines": [h for h in headlines if h in top],  # in source order
             "initiatives": initiatives,
             "later": [
-                (y, href)
-                for y, href, _current in self._navigation()["years"]
-                if y > ctx.year and y in discover_goal_years(self.data.data_dir)
+                (y, href) for y, href, _current in self._navigation()["years"] if y > ctx.year
             ],
             "appendix_body": appendix_body,
         }
@@ -254,12 +251,9 @@ class Report:
     def _navigation(self) -> dict:
         """Links to the landing page, the same department's other years and the overview.
 
-        The years come from the data folder's structure (which years exist), never from a
-        later year's content.
+        The years are the catalog's (which years exist), never a later year's content.
         """
-        years = sorted(
-            set(self.data.historical_years) | set(discover_goal_years(self.data.data_dir))
-        )
+        years = self.data.catalog_years
         departments = [
             (
                 code,
