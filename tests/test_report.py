@@ -301,3 +301,16 @@ def test_charts_have_short_alt_text_and_a_data_table(rendered_all):
             alt = re.search(r'alt="([^"]*)"', figure).group(1)
             assert 0 < len(alt) <= 250, f"{year}/{dept}: alt of {len(alt)} characters"
             assert "<table" in figure, f"{year}/{dept}: a chart without its data table"
+
+
+def test_landing_page_tells_reports_apart_and_gives_each_its_headline(rendered_all, dataset):
+    html = (rendered_all.html_dir / "index.html").read_text("utf-8")
+    links = [a for a in tags(html, "a") if a.get("href", "").endswith(".html")]
+    labels = [a.get("aria-label") for a in links if "/" in a["href"]]
+    assert len(labels) == 15 and len(set(labels)) == 15  # a screen reader tells them apart
+    assert "Socialförvaltningen 2026" in labels and "Hela staden 2018" in labels
+    text = body_text(html)
+    expected = expected_goal_counts(dataset, "SOF", 2026)
+    assert f"{expected['indikatorer']} indikatorer" in text.replace("\u00a0", " ")
+    assert not re.search(r"\b[0-9a-f]{8,}\b|kontrollsumma|data/", text)  # no checksum, no path
+    assert tags(html, "a", href="#rapporter", **{"class": "skip"})

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from . import cache
 from .settings import Settings
 
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2
 
 
 @dataclass
@@ -25,10 +25,15 @@ class Catalog:
     years: dict[int, str]  # year -> what the report for that year covers
     goal_years: list[int]
     data_version: str
+    #: "year/DEPT" -> the report's headline lines (and the round's status in goal years)
+    headlines: dict[str, list[str]] = field(default_factory=dict)
+    city: list[str] = field(default_factory=list)  # the city as a whole, a line per year
     stamp: str | None = field(default=None, compare=False)  # set when built from the data
 
     @classmethod
     def from_dataset(cls, dataset, data_version: str) -> Catalog:
+        from .report import headline
+
         departments = {code: dataset.department_name(code) for code in dataset.report_departments}
         years = {}
         for year in dataset.years:
@@ -36,7 +41,14 @@ class Catalog:
                 years[year] = f"Mål och indikatorer {year}, jämförda med 2018–2019 års insatser"
             else:
                 years[year] = f"Stimulansfinansierade insatser och resultat {year}"
-        return cls(departments, years, dataset.goal_years, data_version)
+        headlines = {}
+        for year in dataset.years:
+            for code in departments:
+                lines = headline.report_lines(dataset, code, year)
+                lines += [x for x in [headline.round_line(dataset, code, year)] if x]
+                headlines[f"{year}/{code}"] = lines
+        city = headline.city_lines(dataset)
+        return cls(departments, years, dataset.goal_years, data_version, headlines, city)
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -25,12 +25,14 @@ LEAD = (
 
 @dataclass
 class ReportCell:
-    """One report in the grid: a link if its HTML exists."""
+    """One report in the grid: a link if its HTML exists, and its headline."""
 
     department: str
     year: int
     href: str | None  # relative to index.html; None = not rendered
     label: str
+    aria_label: str  # what a screen reader says: the department's name and the year
+    lines: list[str] = field(default_factory=list)  # the report's headline
     failed: bool = False  # the latest run failed (the link shows the previous HTML)
 
 
@@ -48,9 +50,10 @@ class LandingPage:
     years: list[int]
     rows: list[DepartmentRow]
     covers: list[tuple[int, str]]  # what each year's report covers
-    data_version: str
+    data_version: str  # for the page's metadata, not shown
     overview_href: str | None
     css: str
+    city: list[str] = field(default_factory=list)  # the city's numbers, a line per year
 
 
 def build(settings: Settings, catalog: Catalog, failed: Iterable[tuple[str, int]]) -> LandingPage:
@@ -61,12 +64,22 @@ def build(settings: Settings, catalog: Catalog, failed: Iterable[tuple[str, int]
     years = sorted(catalog.years)
     rows = []
     for code, name in catalog.departments.items():
-        row = DepartmentRow(code, name)
+        name = name[:1].upper() + name[1:]
+        row = DepartmentRow("" if code == DEPARTMENT_ALL else code, name)
         for year in years:
             href = f"{year}/{code}.html"
             exists = (settings.html_dir / href).is_file()
             label = f"{'Översikt' if code == DEPARTMENT_ALL else 'Rapport'} {year}"
-            cell = ReportCell(code, year, href if exists else None, label, (code, year) in failed)
+            aria = f"{'Hela staden' if code == DEPARTMENT_ALL else name} {year}"
+            cell = ReportCell(
+                code,
+                year,
+                href if exists else None,
+                label,
+                aria,
+                list(catalog.headlines.get(f"{year}/{code}", [])),
+                (code, year) in failed,
+            )
             row.cells.append(cell)
         rows.append(row)
     overview_year = max(catalog.goal_years or years) if years else None
@@ -80,6 +93,7 @@ def build(settings: Settings, catalog: Catalog, failed: Iterable[tuple[str, int]
         data_version=catalog.data_version,
         overview_href=overview,
         css=stylesheet(settings),
+        city=list(catalog.city),
     )
 
 
