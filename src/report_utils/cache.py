@@ -145,7 +145,8 @@ class Manifest:
     Each entry records the key and the sizes of the HTML and executed notebook written for
     it, so a report whose files are missing, or were replaced or cut short by something
     else, renders again. Each report's PDF has an entry of its own (``pdfs``): its key
-    (:func:`report_utils.pdf.pdf_key`, over the HTML's bytes) and size. Saved by
+    (:func:`report_utils.pdf.pdf_key`: the HTML's bytes and the printer), the digest of the
+    HTML it was printed from, and its size. Saved by
     :func:`report_utils.outdir.write_atomic`.
     """
 
@@ -189,11 +190,22 @@ class Manifest:
         self.entries.pop(self.name(department, year), None)
 
     def pdf_is_fresh(self, department: str, year: int, key: str, pdf: Path) -> bool:
+        """Whether ``pdf`` is the one printed with ``key`` (its HTML's bytes and the printer)."""
         entry = self.pdfs.get(self.name(department, year))
         return entry is not None and entry["key"] == key and _size(pdf) == entry["size"]
 
-    def record_pdf(self, department: str, year: int, key: str, pdf: Path) -> None:
-        self.pdfs[self.name(department, year)] = {"key": key, "size": _size(pdf)}
+    def pdf_matches(self, department: str, year: int, html_digest: str, pdf: Path) -> bool:
+        """Whether ``pdf`` was printed from the HTML whose sha256 is ``html_digest`` (by
+        whatever printer): it still shows what the report shows."""
+        entry = self.pdfs.get(self.name(department, year))
+        return entry is not None and entry["html"] == html_digest and _size(pdf) == entry["size"]
+
+    def record_pdf(self, department: str, year: int, key: str, html_digest: str, pdf: Path):
+        self.pdfs[self.name(department, year)] = {
+            "key": key,
+            "html": html_digest,
+            "size": _size(pdf),
+        }
 
     def forget_pdf(self, department: str, year: int) -> None:
         self.pdfs.pop(self.name(department, year), None)
@@ -220,4 +232,4 @@ def _entry_ok(entry: object) -> bool:
 
 
 def _pdf_entry_ok(entry: object) -> bool:
-    return isinstance(entry, dict) and {"key", "size"} <= set(entry)
+    return isinstance(entry, dict) and {"key", "html", "size"} <= set(entry)

@@ -12,9 +12,9 @@ head and foot are the templates in ``templates/pdf/``.
 
 **Incremental.** A PDF is printed again only when the bytes of its HTML changed (or the
 printer did: this module, its templates, Chromium, playwright or pypdf) — its key is
-recorded in the render manifest (:class:`report_utils.cache.Manifest`). A PDF that no
-longer matches its report (the HTML changed but the PDF could not be printed, or
-``--no-pdf``) is removed rather than left behind with outdated figures.
+recorded in the render manifest (:class:`report_utils.cache.Manifest`). A PDF printed
+from an earlier version of its report's HTML that cannot be printed again (``--no-pdf``,
+Chromium missing, printing failed) is removed rather than left with outdated figures.
 
 **Byte-stable.** The same HTML gives the same PDF bytes: Chromium's output differs between
 runs only in its creation and modification dates and in the DOM node numbers it uses as
@@ -29,6 +29,7 @@ in the run's summary; its HTML is written all the same.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -43,7 +44,7 @@ from pathlib import Path
 
 from . import outdir
 from .progress import CACHED, FAILED, PDF_PRINTED, Outcome
-from .settings import PACKAGE_DIR, Settings
+from .settings import Settings
 
 PRINTED = PDF_PRINTED
 #: Chromium's own switches: no sandbox (containers, root), no GPU, nothing from the network.
@@ -56,8 +57,8 @@ LAUNCH_ARGS = [
     "--disable-dev-shm-usage",
 ]
 INSTALL_HINT = (
-    "installera Debian-paketet chromium: `make browser` som root "
-    "(eller `apt-get install chromium`) och kör sedan render igen"
+    "installera Debian-paketet chromium med `make browser` som root "
+    "(eller `apt-get install chromium`) och kör render igen"
 )
 #: The page box: the same side margins as the print stylesheet's @page rule (15 mm),
 #: room above and below for the running head and the page number.
@@ -70,14 +71,14 @@ def chromium_executable() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def unavailable() -> str | None:
-    """Why PDFs cannot be printed here (Swedish, one line), or None when they can."""
+def unavailable() -> tuple[str, str] | None:
+    """Why PDFs cannot be printed here and how to fix it (Swedish), or None when they can."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "paketet playwright saknas (installera projektet: make report)"
+        return "paketet playwright saknas", "installera projektet med `make report`"
     if chromium_executable() is None:
-        return "Chromium saknas"
+        return "Chromium saknas", INSTALL_HINT
     return None
 
 
@@ -122,6 +123,12 @@ def pdf_key(job: PdfJob, settings: Settings) -> str:
 
     payload = {"html": file_digest(job.html), "head": job.head, "printer": printer_digest(settings)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def html_digest(job: PdfJob) -> str:
+    from .cache import file_digest
+
+    return file_digest(job.html)
 
 
 def printer_digest(settings: Settings) -> str:
@@ -330,42 +337,69 @@ def run(
         else:
             todo.append((job, key))
     reason = "" if settings.pdf else "--no-pdf"
-    if todo and not reason:
-        reason = unavailable() or ""
-        if reason:
-            say(f"PDF-filerna skapas inte: {reason}; {INSTALL_HINT}. HTML-rapporterna är skrivna.")
+    if todo and not reason and (missing := unavailable()):
+        reason, hint = missing
+        say(f"PDF-filerna skapas inte: {reason}; {hint}. HTML-rapporterna är skrivna.")
     if reason:
         result.skipped = reason
-        for job, _ in todo:  # outdated: a reader must not get last version's figures
-            _remove(job.pdf)
-            manifest.forget_pdf(job.department, job.year)
+        for job, _ in todo:  # a PDF of an older HTML: a reader must not get its figures
+            if not manifest.pdf_matches(job.department, job.year, html_digest(job), job.pdf):
+                _forget(job, manifest)
         return result
     if not todo:
         return result
     say(f"Skriver {len(todo)} PDF-fil(er) med Chromium ({chromium_executable()})")
     report = reporter(len(jobs), len(jobs) - len(todo), progress, stream, "PDF", "PDF ")
     try:
+        result.outcomes += _in_own_thread(lambda: _print_all(settings, todo, manifest, report))
+    finally:
+        report(None)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _print_all(settings: Settings, todo, manifest, report) -> list[Outcome]:
+    outcomes = []
+    try:
         printer = Printer(settings).__enter__()
     except Exception as exc:  # installed but unusable: every PDF fails with the reason
         why = f"Chromium ({chromium_executable()}) startade inte: {_first_line(exc)}"
         for job, _ in todo:
-            outcome = Outcome(job.department, job.year, FAILED, error=f"PDF: {why}")
             _forget(job, manifest)
-            result.outcomes.append(outcome)
-            report(outcome)
-        report(None)
-        result.seconds = time.perf_counter() - started
-        return result
+            outcomes.append(Outcome(job.department, job.year, FAILED, error=f"PDF: {why}"))
+            report(outcomes[-1])
+        return outcomes
     try:
         for job, key in todo:
-            outcome = _print_one(printer, job, key, manifest)
-            result.outcomes.append(outcome)
-            report(outcome)
+            outcomes.append(_print_one(printer, job, key, manifest))
+            report(outcomes[-1])
     finally:
-        report(None)
         printer.__exit__(None, None, None)
-    result.seconds = time.perf_counter() - started
-    return result
+    return outcomes
+
+
+def _in_own_thread(call):
+    """``call()`` in a thread of its own, which has no asyncio event loop: playwright's
+    synchronous API refuses to run in a thread that has one (JupyterLab's kernel, or a
+    caller that already drives a browser). The renderer forks no report after this point;
+    the thread has ended when this returns."""
+    import threading
+
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["result"] = call()
+        except BaseException as exc:  # handed over to the caller's thread
+            box["error"] = exc
+
+    # a daemon: Ctrl-C ends the render without waiting for the page being printed
+    thread = threading.Thread(target=target, name="report_utils-pdf", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def _print_one(printer: Printer, job: PdfJob, key: str, manifest) -> Outcome:
@@ -383,7 +417,7 @@ def _print_one(printer: Printer, job: PdfJob, key: str, manifest) -> Outcome:
         _forget(job, manifest)
         error = f"PDF kunde inte skapas från {job.html}: {_first_line(exc)}"
         return Outcome(job.department, job.year, FAILED, time.perf_counter() - started, error=error)
-    manifest.record_pdf(job.department, job.year, key, job.pdf)
+    manifest.record_pdf(job.department, job.year, key, html_digest(job), job.pdf)
     return Outcome(job.department, job.year, PRINTED, time.perf_counter() - started)
 
 
@@ -393,10 +427,8 @@ def _forget(job: PdfJob, manifest) -> None:
 
 
 def _remove(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # gone already, or a folder in the way: said elsewhere
         path.unlink()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
-        pass
 
 
 def _first_line(exc: BaseException) -> str:

@@ -75,9 +75,7 @@ def reporter(
         class Bar(tqdm):
             monitor_interval = 0  # no monitor thread: this process forks children
 
-        bar = Bar(
-            total=total, initial=cached, unit="rapport", file=stream, desc=desc, delay=0
-        )
+        bar = Bar(total=total, initial=cached, unit="rapport", file=stream, desc=desc, delay=0)
 
         def update(outcome: Outcome | None) -> None:
             if outcome is None:
@@ -117,7 +115,11 @@ def print_summary(summary: Summary, stream) -> None:
     elif summary.pdfs:
         counts = ", ".join(
             f"{sum(o.status == status for o in summary.pdfs)} {word}"
-            for status, word in ((PDF_PRINTED, "utskrivna"), (CACHED, "från cache"), (FAILED, "misslyckade"))
+            for status, word in (
+                (PDF_PRINTED, "utskrivna"),
+                (CACHED, "från cache"),
+                (FAILED, "misslyckade"),
+            )
         )
         print(f"  {'PDF':<12}{counts} ({summary.pdf_seconds:.1f} s)", file=stream)
     for o in summary.failed:

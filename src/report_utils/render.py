@@ -245,43 +245,13 @@ def _print_pdfs(settings, catalog, jobs, failed, manifest, force, progress, stre
     failed = set(failed)
     grid = [(j.department, j.year) for j in jobs if (j.department, j.year) not in failed]
     pdf_jobs = [j for j in pdf.plan(settings, catalog.departments, grid) if j.html.is_file()]
-    result = _outside_event_loop(
-        lambda: pdf.run(settings, pdf_jobs, manifest, force, stream, progress)
-    )
+    result = pdf.run(settings, pdf_jobs, manifest, force, stream, progress)
     manifest.save()
     summary.pdfs, summary.pdf_skipped, summary.pdf_seconds = (
         result.outcomes,
         result.skipped,
         result.seconds,
     )
-
-
-def _outside_event_loop(call):
-    """``call()`` here, or in a thread of its own where this thread runs an asyncio event
-    loop (a render started from JupyterLab's kernel): playwright's synchronous API refuses
-    to run inside one. No report is forked after this point, so a thread is safe."""
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return call()
-    import threading
-
-    box: dict = {}
-
-    def target() -> None:
-        try:
-            box["result"] = call()
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, name="pdf")
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
 
 
 if __name__ == "__main__":
