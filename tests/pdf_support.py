@@ -35,6 +35,7 @@ class PdfFacts:
     title: str | None
     outline: list[str]  # bookmark titles, depth first
     furniture: list[str]  # each page's running head and foot, as text
+    uris: list[str] = field(default_factory=list)  # every link that leaves the document
     tags: Counter = field(default_factory=Counter)  # structure element types
     stranded: list[tuple[int, str]] = field(default_factory=list)  # (page, heading type)
     split_rows: list[tuple[int, int]] = field(default_factory=list)  # (first page, last page)
@@ -62,6 +63,12 @@ def inspect(path: Path) -> PdfFacts:
         title=str(info.get("/Title")) if info.get("/Title") else None,
         outline=_outline_titles(reader.outline),
         furniture=[_furniture(reader, page) for page in reader.pages],
+        uris=[
+            str(action["/URI"])
+            for page in reader.pages
+            for annot in page.get("/Annots") or []
+            if (action := annot.get_object().get("/A")) is not None and "/URI" in action
+        ],
     )
     if facts.struct_tree:
         _layout_from_structure(reader, root["/StructTreeRoot"].get_object(), facts)

@@ -201,9 +201,11 @@ class Printer:
             self._playwright = self._browser = self._page = None
 
     def pdf(self, job: PdfJob) -> bytes:
-        """The finished PDF for one report: printed, stabilised, images shared."""
+        """The finished PDF for one report: printed (links to other files as plain text),
+        stabilised, images shared."""
         header, footer = (t.render(head=job.head) for t in self._templates)
         self._page.goto(job.html.resolve().as_uri(), wait_until="load")
+        self._page.evaluate(UNLINK_FILES_JS)
         data = self._page.pdf(
             format="A4",
             tagged=True,
@@ -215,6 +217,17 @@ class Printer:
             print_background=True,
         )
         return deduplicate(stabilise(data))
+
+
+#: Links to other files (the other years' reports, the landing page) would be printed as
+#: ``file:///…`` addresses on this machine: useless to a committee member who got the PDF
+#: by e-mail, and they name local folders. In the PDF they become plain text; links within
+#: the report (notes, sources) stay links.
+UNLINK_FILES_JS = """() => {
+  for (const a of document.querySelectorAll('a[href]')) {
+    if (!a.getAttribute('href').startsWith('#')) a.removeAttribute('href');
+  }
+}"""
 
 
 def _templates(settings: Settings):
