@@ -86,25 +86,34 @@ def _outline_titles(items) -> list[str]:
 
 
 def _furniture(reader, page) -> str:
-    """The text drawn after the page's last tagged content: Chromium's running head and
-    foot, which are not part of the structure tree. (Reading only that part of the content
-    stream takes a hundredth of the time of extracting the whole page's text.) Falls back
-    to the whole page's text if the page has no tagged content."""
+    """The page's untagged text: what is drawn before its first and after its last tagged
+    content — the running head and foot (CSS page-margin boxes, or Chromium's header and
+    footer), which are not part of the structure tree. Reading only those parts of the
+    content stream takes a hundredth of the time of extracting the whole page's text.
+    Falls back to the whole page's text if the page has no tagged content."""
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    first, last = _MARKED.search(data), data.rfind(b"EMC")
+    if first is None or last < 0:
+        return re.sub(r"\s+", " ", page.extract_text()).strip()
+    parts = [_text(reader, page, data[: first.start()]), _text(reader, page, data[last + 3 :])]
+    return " ".join(p for p in parts if p)
+
+
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<[^>]*>>\s*BDC")  # "/NonStruct <</MCID 0 >>BDC"
+
+
+def _text(reader, page, content: bytes) -> str:
     from pypdf import PageObject
     from pypdf.generic import DecodedStreamObject, NameObject
 
-    contents = page.get_contents()
-    data = contents.get_data() if contents is not None else b""
-    end = data.rfind(b"EMC")
-    if end < 0:
-        return page.extract_text()
-    tail = PageObject(pdf=reader)
-    tail[NameObject("/Resources")] = page["/Resources"]
-    tail[NameObject("/MediaBox")] = page["/MediaBox"]
+    part = PageObject(pdf=reader)
+    part[NameObject("/Resources")] = page["/Resources"]
+    part[NameObject("/MediaBox")] = page["/MediaBox"]
     stream = DecodedStreamObject()
-    stream.set_data(data[end + 3 :])
-    tail.replace_contents(stream)
-    return re.sub(r"\s+", " ", tail.extract_text()).strip()
+    stream.set_data(content)
+    part.replace_contents(stream)
+    return re.sub(r"\s+", " ", part.extract_text()).strip()
 
 
 def _layout_from_structure(reader, tree, facts: PdfFacts) -> None:

@@ -4,14 +4,15 @@ Each rendered HTML report is printed by Debian's ``chromium`` (``make browser`` 
 it), driven by playwright through ``executable_path`` — no browser is downloaded — with one
 browser for the whole batch. Each PDF is A4 and *tagged* (a structure tree: headings,
 lists, tables with header cells, links, figures with their alt text), with bookmarks from
-the headings, the report's title and the language ``sv`` in its catalogue, a running head
-(department and year) and "sida N av M" on every page. How the content breaks across
-pages (headings kept with what follows, table rows not split, ``<details>`` printed open)
-is the reports' print stylesheet (``templates/rapport/static/report.css``); the running
-head and foot are the templates in ``templates/pdf/``.
+the headings, the report's title and the language ``sv`` in its catalogue. Everything
+about the printed page is the reports' print stylesheet
+(``templates/rapport/static/report.css``), so a report printed from a browser looks the
+same: A4, the report's title (department and year) as running head and "sida N av M" in
+the page margins (CSS page-margin boxes), headings kept with what follows, table rows not
+split, ``<details>`` printed open.
 
 **Incremental.** A PDF is printed again only when the bytes of its HTML changed (or the
-printer did: this module, its templates, Chromium, playwright or pypdf) — its key is
+printer did: this module, Chromium, playwright or pypdf) — its key is
 recorded in the render manifest (:class:`report_utils.cache.Manifest`). A PDF printed
 from an earlier version of its report's HTML that cannot be printed again (``--no-pdf``,
 Chromium missing, printing failed) is removed rather than left with outdated figures.
@@ -60,10 +61,6 @@ INSTALL_HINT = (
     "installera Debian-paketet chromium med `make browser` som root "
     "(eller `apt-get install chromium`) och kör render igen"
 )
-#: The page box: the same side margins as the print stylesheet's @page rule (15 mm),
-#: room above and below for the running head and the page number.
-MARGIN = {"top": "20mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
-TEMPLATES = "pdf"  # under settings.template_dir: header.html.j2, footer.html.j2
 
 
 def chromium_executable() -> str | None:
@@ -85,11 +82,10 @@ def unavailable() -> tuple[str, str] | None:
 # -- what is printed -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PdfJob:
-    """One report's PDF: printed from ``html`` to ``pdf``, with ``head`` as its running head."""
+    """One report's PDF: printed from ``html`` to ``pdf``."""
 
     department: str
     year: int
-    head: str  # e.g. "Socialförvaltningen · uppföljning 2026"
     html: Path
     pdf: Path
 
@@ -98,18 +94,12 @@ def pdf_path(settings: Settings, department: str, year: int) -> Path:
     return settings.pdf_dir / str(year) / f"{department}.pdf"
 
 
-def running_head(department_name: str, year: int) -> str:
-    name = department_name[:1].upper() + department_name[1:]
-    return f"{name} · uppföljning {year}"
-
-
-def plan(settings: Settings, departments: dict[str, str], grid: Iterable[tuple[str, int]]):
-    """The PDF jobs for a grid of (department, year); ``departments`` maps code -> name."""
+def plan(settings: Settings, grid: Iterable[tuple[str, int]]) -> list[PdfJob]:
+    """The PDF jobs for a grid of (department, year)."""
     return [
         PdfJob(
             department,
             year,
-            running_head(departments.get(department, department), year),
             settings.html_dir / str(year) / f"{department}.html",
             pdf_path(settings, department, year),
         )
@@ -121,7 +111,7 @@ def plan(settings: Settings, departments: dict[str, str], grid: Iterable[tuple[s
 def pdf_key(job: PdfJob, settings: Settings) -> str:
     from .cache import file_digest
 
-    payload = {"html": file_digest(job.html), "head": job.head, "printer": printer_digest(settings)}
+    payload = {"html": file_digest(job.html), "printer": printer_digest(settings)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -132,13 +122,11 @@ def html_digest(job: PdfJob) -> str:
 
 
 def printer_digest(settings: Settings) -> str:
-    """What else shapes a PDF's bytes: this module and its templates, Chromium (its files'
-    size and time, which a package upgrade changes), playwright's and pypdf's versions."""
+    """What else shapes a PDF's bytes: this module, Chromium (its files' size and time,
+    which a package upgrade changes), playwright's and pypdf's versions."""
     from .cache import file_digest
 
-    parts = [file_digest(Path(__file__))]
-    parts += [file_digest(p) for p in sorted((settings.template_dir / TEMPLATES).glob("*"))]
-    return _printer_digest(tuple(parts), chromium_executable() or "-")
+    return _printer_digest((file_digest(Path(__file__)),), chromium_executable() or "-")
 
 
 @lru_cache(maxsize=4)
@@ -165,7 +153,8 @@ class Printer:
     """One headless Chromium for a batch of PDFs: ``with Printer(settings) as p: p.pdf(job)``.
 
     Pages are opened from disk with the network off and JavaScript off (the reports have
-    none); each is laid out for print (``@media print``) and printed on A4.
+    none); each is laid out for print (``@media print``) and printed with the page size,
+    margins and margin boxes of its print stylesheet.
     """
 
     def __init__(self, settings: Settings):
@@ -188,7 +177,6 @@ class Printer:
         except BaseException:
             self.__exit__(None, None, None)
             raise
-        self._templates = _templates(self.settings)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -203,17 +191,13 @@ class Printer:
     def pdf(self, job: PdfJob) -> bytes:
         """The finished PDF for one report: printed (links to other files as plain text),
         stabilised, images shared."""
-        header, footer = (t.render(head=job.head) for t in self._templates)
         self._page.goto(job.html.resolve().as_uri(), wait_until="load")
         self._page.evaluate(UNLINK_FILES_JS)
         data = self._page.pdf(
-            format="A4",
+            format="A4",  # and the stylesheet's @page margins and margin boxes
+            prefer_css_page_size=True,
             tagged=True,
             outline=True,
-            display_header_footer=True,
-            header_template=header,
-            footer_template=footer,
-            margin=MARGIN,
             print_background=True,
         )
         return deduplicate(stabilise(data))
@@ -228,17 +212,6 @@ UNLINK_FILES_JS = """() => {
     if (!a.getAttribute('href').startsWith('#')) a.removeAttribute('href');
   }
 }"""
-
-
-def _templates(settings: Settings):
-    """The running head and foot (Jinja, autoescaped: the head holds a department's name)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    env = Environment(
-        loader=FileSystemLoader(str(settings.template_dir / TEMPLATES)),
-        autoescape=select_autoescape(["html", "j2"], default=True),
-    )
-    return env.get_template("header.html.j2"), env.get_template("footer.html.j2")
 
 
 # -- stable bytes -----------------------------------------------------------------------------

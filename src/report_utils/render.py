@@ -244,7 +244,7 @@ def _print_pdfs(settings, catalog, jobs, failed, manifest, force, progress, stre
 
     failed = set(failed)
     grid = [(j.department, j.year) for j in jobs if (j.department, j.year) not in failed]
-    pdf_jobs = [j for j in pdf.plan(settings, catalog.departments, grid) if j.html.is_file()]
+    pdf_jobs = [j for j in pdf.plan(settings, grid) if j.html.is_file()]
     result = pdf.run(settings, pdf_jobs, manifest, force, stream, progress)
     manifest.save()
     summary.pdfs, summary.pdf_skipped, summary.pdf_seconds = (
