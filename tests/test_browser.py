@@ -355,6 +355,20 @@ def test_no_pdf_page_ends_with_a_heading_or_splits_a_table_row(pdfs):
     assert not split, f"table rows split across pages (first, last page): {split}"
 
 
+def test_landing_page_links_every_pdf_with_its_size(rendered, pdfs):
+    """Each report's cell on the landing page links its PDF, saying "PDF, 640 kB"."""
+    from report_utils.landing import file_size
+
+    settings, _ = rendered
+    page = (settings.html_dir / "index.html").read_text("utf-8")
+    links = dict(re.findall(r'<a class="pdf" href="\.\./pdf/([^"]+)"[^>]*>([^<]+)</a>', page))
+    expected = {
+        f"{year}/{department}.pdf": f"PDF, {file_size(facts.size)}"
+        for (department, year), facts in pdfs.items()
+    }
+    assert links == expected
+
+
 CONTROL_HTML = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Kontroll</title>
 </head><body><h1>Kontroll</h1><p>Text.</p><h2>Rubrik längst ned</h2>
 <p style="break-before: page">Nästa sida.</p><table><thead><tr><th>A</th><th>B</th></tr></thead>
