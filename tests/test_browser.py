@@ -196,6 +196,8 @@ def visits(browser, rendered, screenshot_dir) -> dict[Path, Visit]:
             tab.screenshot(screenshot_dir / f"{name}.png")
             tab.page.set_viewport_size(PHONE)
             phone = tab.page.evaluate(REFLOW_JS)
+            if path.parent == settings.html_dir:  # the landing page: its grid becomes cards
+                violations += [f"at {PHONE['width']} px: {v}" for v in axe_violations(tab.page)]
             tab.screenshot(screenshot_dir / f"{name}-320px.png")
             tab.page.emulate_media(media="print")
             tab.page.set_viewport_size({"width": PRINT_WIDTH, "height": SCREEN["height"]})

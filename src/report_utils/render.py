@@ -230,6 +230,7 @@ def _render_locked(settings, catalog, grid, engine, force, progress, stream) -> 
         bar(None)
         raise outdir.OutputFolderError(exc.message) from None
     failed = [(o.department, o.year) for o in summary.outcomes if o.status == FAILED]
+    bar(None)  # the reports are done; the PDF step shows its own progress
     _print_pdfs(settings, catalog, jobs, failed, manifest, force, progress, stream, summary)
     write_index(settings, catalog, failed)
     manifest.save()
