@@ -120,54 +120,73 @@ def _layout_from_structure(reader, tree, facts: PdfFacts) -> None:
     from pypdf.generic import ArrayObject, DictionaryObject
 
     page_no = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
-    order: list[tuple[int, tuple]] = []  # (page, ancestors' types) per sequence, in order
-    rows: list[tuple[set, bool]] = []  # (pages, is a header row) per /TR
+    order: list[tuple[int, tuple, dict | None]] = []  # (page, ancestors, row) per sequence
+    rows: list[dict] = []  # per /TR: its table, place in it, pages, whether all cells are TH
+    tables = [0]
 
-    def walk(node, page, ancestors, row_pages) -> None:
+    def walk(node, page, ancestors, row) -> None:
         node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, int):  # an MCID on the element's page
-            order.append((page, ancestors))
-            if row_pages is not None:
-                row_pages.add(page)
+        if isinstance(node, int) or (
+            isinstance(node, DictionaryObject) and node.get("/Type") == "/MCR"
+        ):
+            if isinstance(node, DictionaryObject) and "/Pg" in node:
+                page = page_no.get(node.raw_get("/Pg").idnum, page)
+            order.append((page, ancestors, row))
+            if row is not None:
+                row["pages"].add(page)
             return
-        if not isinstance(node, DictionaryObject):
+        if not isinstance(node, DictionaryObject) or node.get("/Type") == "/OBJR":
             return
         if "/Pg" in node:
             page = page_no.get(node.raw_get("/Pg").idnum, page)
-        kind = node.get("/Type")
-        if kind in ("/MCR", "/OBJR"):
-            if kind == "/MCR":
-                order.append((page, ancestors))
-                if row_pages is not None:
-                    row_pages.add(page)
-            return
         tag = str(node.get("/S", ""))
         facts.tags[tag] += 1
         kids = node.get("/K")
         if kids is None:
             return
         kids = kids if isinstance(kids, ArrayObject) else [kids]
+        if tag == "/Table":
+            tables[0] += 1
         if tag == "/TR":
-            pages: set = set()
             cells = [k.get_object() for k in kids if hasattr(k, "get_object")]
-            header = bool(cells) and all(
-                isinstance(c, DictionaryObject) and c.get("/S") == "/TH" for c in cells
-            )
-            rows.append((pages, header))
-            row_pages = pages
+            row = {
+                "table": tables[0],
+                "index": sum(r["table"] == tables[0] for r in rows),
+                "header": bool(cells)
+                and all(isinstance(c, DictionaryObject) and c.get("/S") == "/TH" for c in cells),
+                "pages": set(),
+            }
+            rows.append(row)
         for kid in kids:
-            walk(kid, page, (*ancestors, tag), row_pages)
+            walk(kid, page, (*ancestors, tag), row)
 
     walk(tree.get("/K"), None, (), None)
+    last_row = {}
+    for r in rows:
+        last_row[r["table"]] = max(last_row.get(r["table"], 0), r["index"])
     last_on_page: dict[int, tuple] = {}
-    for page, ancestors in order:
-        if page is not None:
-            last_on_page[page] = ancestors
-    for page, ancestors in sorted(last_on_page.items()):
-        heading = next((t for t in ancestors if t in HEADINGS), None)
-        if heading and page < facts.pages:
+    for page, ancestors, row in order:
+        if page is not None and not _table_decoration(ancestors):
+            last_on_page[page] = (ancestors, row)
+    for page, (ancestors, row) in sorted(last_on_page.items()):
+        if page >= facts.pages:
+            continue
+        heading = next((t for t in ancestors if t in HEADINGS or t == "/Caption"), None)
+        if heading:
             facts.stranded.append((page, heading))
-    for pages, header in rows:
+        elif row is not None and row["header"] and row["index"] < last_row[row["table"]]:
+            # a header row, or a group's heading row, whose rows follow on the next page
+            facts.stranded.append((page, "/TR of /TH"))
+    for r in rows:
         # a table's header row is repeated at the top of every page it runs over
-        if len(pages) > 1 and not header:
-            facts.split_rows.append((min(pages), max(pages)))
+        if len(r["pages"]) > 1 and not (r["header"] and r["index"] == 0):
+            facts.split_rows.append((min(r["pages"]), max(r["pages"])))
+
+
+def _table_decoration(ancestors: tuple) -> bool:
+    """Content of a table outside its rows and caption (the row group's own painting):
+    not what a reader sees last on a page."""
+    if "/Table" not in ancestors:
+        return False
+    inner = ancestors[len(ancestors) - 1 - ancestors[::-1].index("/Table") :]
+    return "/TR" not in inner and "/Caption" not in inner
