@@ -25,8 +25,9 @@ report: $(STAMP) browser ## build everything and render every report from the sh
 validate: $(STAMP) ## check the spreadsheets under data/ against their schemas
 	$(PY) -m report_utils validate
 
-test: $(STAMP) browser ## run the whole test suite (installs Chromium for the browser test if it can)
-	$(PY) -m pytest
+test: $(STAMP) browser ## run the whole test suite on two workers, with coverage and the slowest tests
+	$(PY) -m pytest -n 2 --durations=15 --cov --cov-report=
+	$(PY) scripts/coverage_report.py
 
 browser: ## install Debian's chromium, which prints the PDFs and runs the browser test (needs root)
 	@command -v chromium >/dev/null 2>&1 || { \

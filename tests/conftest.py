@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -84,10 +85,21 @@ def _pdfs_only_where_asked():
 @pytest.fixture(scope="session")
 def rendered_all(tmp_path_factory, settings):
     """Every report, its PDF (where Chromium is installed) and the landing page, rendered
-    once per test session."""
+    once per test session — once for all
+    pytest-xdist workers too: the first worker renders into a folder they share, the others
+    wait on a lock and read it (pytest-xdist's documented pattern for session fixtures)."""
+    from filelock import FileLock
+
     from report_utils.render import render
 
-    out = tmp_path_factory.mktemp("rendered")
-    summary = render(settings.with_(out_dir=out, pdf=True), progress=False)
-    assert not summary.failed, [(o.department, o.year, o.error) for o in summary.failed]
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker has its own base folder inside the run's: share the run's
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "rendered-all"
+    done = shared / "rendered-all.ok"
+    with FileLock(str(shared / "rendered-all.lock")):
+        if not done.exists():
+            summary = render(settings.with_(out_dir=out, pdf=True), progress=False)
+            assert not summary.failed, [(o.department, o.year, o.error) for o in summary.failed]
+            done.write_text("ok", "utf-8")
     return settings.with_(out_dir=out)

@@ -44,6 +44,7 @@ def _quotes(dataset):
     out = []
     for sheet, frame, key in (
         ("insatser", dataset.insatser, "insats_id"),
+        ("ansvar", dataset.ansvar, "insats_id"),
         ("resultat", dataset.resultat, "resultat_id"),
     ):
         out += [
@@ -72,16 +73,32 @@ def _quotes(dataset):
     return out
 
 
+def unsourced(dataset, sources) -> list[tuple]:
+    """(document, sheet, id) of every provenance quote not found in its source document."""
+    return [
+        (doc, sheet, key) for doc, sheet, key, q in _quotes(dataset) if norm(q) not in sources[doc]
+    ]
+
+
 def test_every_provenance_quote_is_found_in_its_source_document(dataset, sources):
-    quotes = _quotes(dataset)
-    assert len(quotes) > 400
-    missing = [(doc, sheet, key) for doc, sheet, key, q in quotes if norm(q) not in sources[doc]]
-    assert missing == []
+    assert len(_quotes(dataset)) > 400
+    assert unsourced(dataset, sources) == []
 
 
-def test_provenance_check_would_catch_an_invented_quote(sources):
-    assert norm("Totalt 88 elever har gått kursen") not in sources["stimulans-2018-2019"]
-    assert norm("Totalt 87 elever har gått kursen") in sources["stimulans-2018-2019"]
+def test_provenance_check_catches_an_invented_quote(data_copy, sources):
+    from conftest import edit_cell
+    from report_utils.model import load_dataset
+
+    edit_cell(
+        data_copy / "insatser_2018-2019.xlsx",
+        "resultat",
+        "kalla_citat",
+        "Totalt 88 elever har gått kursen",  # the source says 87
+        where=("resultat_id", "act-r04"),
+    )
+    assert unsourced(load_dataset(data_copy), sources) == [
+        ("stimulans-2018-2019", "resultat", "act-r04")
+    ]
 
 
 def test_every_figure_appears_in_its_quote(dataset):

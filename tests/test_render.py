@@ -326,6 +326,10 @@ def test_cache_key_changes_with_each_input_and_only_with_those(settings, tmp_pat
     assert key() == base
     monkeypatch.setattr(cache, "package_digest", lambda: "other code")
     assert key() != base
+    base = key()
+    versions = {**cache.library_versions(), "matplotlib": "99.0"}
+    monkeypatch.setattr(cache, "library_versions", lambda: versions)
+    assert key() != base  # a library that shapes the HTML changed
     monkeypatch.undo()
     versions = dict(cache.library_versions(), pandas="0.0")
     monkeypatch.setattr(cache, "library_versions", lambda: versions)

@@ -56,13 +56,17 @@ def test_unknown_sub_goal(data_copy):
 
 
 def test_duplicate_id(data_copy):
+    first = edit_cell(
+        data_copy / INS, "resultat", "resultat_id", "act-r01", where=("resultat_id", "act-r01")
+    )
     row = edit_cell(
         data_copy / INS, "resultat", "resultat_id", "act-r01", where=("resultat_id", "act-r02")
     )
     problems = problems_of(data_copy)
-    dupes = [p for p in problems if p.column == "resultat_id" and "unikt" in p.expected]
-    assert {p.row for p in dupes} == {row - 1, row} or row in {p.row for p in dupes}
+    dupes = [p for p in problems if p.column == "resultat_id"]
+    assert {p.row for p in dupes} == {first, row}  # both rows named: the first and the copy
     assert all(p.value == "act-r01" for p in dupes)
+    assert all("måste vara unikt i kolumnen" in p.expected for p in dupes)
 
 
 def test_dangling_result_reference(data_copy):
@@ -115,19 +119,20 @@ def test_missing_sheet(data_copy):
     book["resultat"].title = "Resultat 2019"
     book.save(data_copy / INS)
     p = only(problems_of(data_copy), file=INS, sheet="resultat")
-    assert "saknas" in p.expected and "Resultat 2019" in p.expected
+    assert "bladet 'resultat' saknas" in p.expected and "'Resultat 2019'" in p.expected
 
 
 def test_missing_column(data_copy):
     edit_cell(data_copy / INS, "resultat", "enhet", "Enhet", row=1)
     p = only(problems_of(data_copy), file=INS, sheet="resultat", column="enhet")
-    assert p.row == 1 and "saknas" in p.expected and "Enhet" in p.expected
+    assert p.row == 1 and "kolumnen 'enhet' saknas i bladet 'resultat'" in p.expected
+    assert "'Enhet'" in p.expected  # the columns that are there, to spot the typo
 
 
 def test_required_cell_empty(data_copy):
     row = edit_cell(data_copy / MAL, "indikatorer", "text", None, where=("indikator_id", "T23-K3"))
     p = only(problems_of(data_copy), file=MAL, sheet="indikatorer", row=row, column="text")
-    assert "krävs" in p.expected
+    assert p.expected == "ett värde krävs (cellen får inte vara tom)"
 
 
 def test_not_an_xlsx(data_copy):
@@ -141,7 +146,9 @@ def test_theme_status_must_match_indicator_rows(data_copy):
         data_copy / MAL, "teman", "langsiktiga_indikatorer", "saknas", where=("tema_id", "T23")
     )
     p = only(problems_of(data_copy), sheet="teman", row=row, column="langsiktiga_indikatorer")
-    assert "finns" in p.expected
+    assert p.value == "saknas"
+    assert "bladet 'indikatorer' har rader med horisont 'lång'" in p.expected
+    assert "ange 'finns'" in p.expected
 
 
 def test_all_problems_are_reported_together(data_copy):

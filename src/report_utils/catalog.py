@@ -47,7 +47,7 @@ class Catalog:
                 lines = headline.report_lines(dataset, code, year)
                 lines += [x for x in [headline.round_line(dataset, code, year)] if x]
                 headlines[f"{year}/{code}"] = lines
-        city = headline.city_lines(dataset)
+        city = headline.city_lines(dataset, headlines)
         return cls(departments, years, dataset.goal_years, data_version, headlines, city)
 
     def to_json(self) -> str:

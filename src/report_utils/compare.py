@@ -39,7 +39,23 @@ def _applies(cell, department: str) -> bool:
 
 
 # -- 2018–2019 --------------------------------------------------------------------------------
+def _memo(ds: Dataset, key, compute):
+    """``compute()`` once per data set (the frames of a Dataset are not changed after
+    loading); a copy is returned so a caller can never alter the remembered frame."""
+    if key not in ds.memo:
+        ds.memo[key] = compute()
+    value = ds.memo[key]
+    return value.copy() if hasattr(value, "copy") else value
+
+
 def responsibility(ds: Dataset) -> pd.DataFrame:
+    """Responsible departments per initiative × year it ran, as the text gives them.
+
+    See :func:`_responsibility` (computed once per data set)."""
+    return _memo(ds, "responsibility", lambda: _responsibility(ds))
+
+
+def _responsibility(ds: Dataset) -> pd.DataFrame:
     """Responsible departments per initiative × year it ran, as the text gives them.
 
     A row of the sheet ``ansvar`` gives them for that initiative and year; a sub-project
@@ -121,10 +137,13 @@ def key_figures(ds: Dataset, department: str) -> pd.DataFrame:
     responsible for each initiative, with the initiative's name as ``insats``."""
     pairs = responsible_pairs(ds, department)
     frame = ds.resultat
-    mask = frame.apply(
-        lambda r: is_key_figure(r) and (r["insats_id"], r["ar"]) in pairs, axis=1
-    ).astype(bool)
-    frame = frame[mask] if len(frame) else frame
+    key = (frame["nyckeltal"] == "ja") & (frame["slag"] == S.UPPNATT)
+    mine = pd.Series(
+        [(i, y) in pairs for i, y in zip(frame["insats_id"], frame["ar"], strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+    frame = frame[key & mine]
     frame = frame.assign(insats=frame["insats_id"].map(initiative_labels(ds)))
     return frame.reset_index(drop=True)
 
@@ -324,15 +343,22 @@ GOAL_COLUMNS = (
 def goal_side(goal: GoalYear | None, tema_id, indikator_id) -> dict:
     """The goal year's theme name and the indicator's text, departments and target for one
     crosswalk row (``None`` where the row names none or the year lacks it)."""
-    themes = goal.teman.set_index("tema_id") if goal is not None else pd.DataFrame()
-    ind = goal.indikatorer.set_index("indikator_id") if goal is not None else pd.DataFrame()
-    has_ind = bool(indikator_id) and indikator_id in ind.index
+    if goal is None:
+        themes, ind = {}, {}
+    else:
+        if "names" not in goal.memo:  # looked up once per goal year, not once per row
+            goal.memo["names"] = dict(zip(goal.teman["tema_id"], goal.teman["namn"], strict=True))
+            goal.memo["indicators"] = {
+                r["indikator_id"]: r for r in goal.indikatorer.to_dict("records")
+            }
+        themes, ind = goal.memo["names"], goal.memo["indicators"]
+    rec = ind.get(indikator_id) if indikator_id else None
 
     def get(col):
-        return ind.at[indikator_id, col] if has_ind else None
+        return rec[col] if rec is not None else None
 
     return {
-        "tema": themes.at[tema_id, "namn"] if tema_id and tema_id in themes.index else None,
+        "tema": themes.get(tema_id) if tema_id else None,
         "indikator": get("text"),
         "indikator_ansvariga": get("avdelningar"),
         "horisont": get("horisont"),
@@ -364,32 +390,32 @@ def crosswalk_for(ds: Dataset, department: str, goal_year: int | None = None) ->
     """
     goal_year = goal_year if goal_year is not None else ds.latest_goal_year
     goal = ds.goals.get(goal_year)
-    ind = goal.indikatorer.set_index("indikator_id") if goal is not None else pd.DataFrame()
-    themes = goal.teman.set_index("tema_id") if goal is not None else pd.DataFrame()
+    ind = (
+        dict(zip(goal.indikatorer["indikator_id"], goal.indikatorer["avdelningar"], strict=True))
+        if goal is not None
+        else {}
+    )
+    themes = set(goal.teman["tema_id"]) if goal is not None else set()
     labels = initiative_labels(ds)
     resp = responsibility(ds)
     mine_pairs = responsible_pairs(ds, department)
     mine = {iid for iid, _y in mine_pairs}
-    figures = key_figures(ds, S.DEPARTMENT_ALL)
+    figures = key_figures(ds, S.DEPARTMENT_ALL).sort_values("ar", kind="stable")
+    by_initiative: dict[str, list[dict]] = {}
+    for fig in figures.to_dict("records"):
+        by_initiative.setdefault(fig["insats_id"], []).append(fig)
     rows = []
     for rec in ds.koppling.to_dict("records"):
         iid, tid, kid = rec["insats_id"], rec["tema_id"], rec["indikator_id"]
-        if tid and tid not in themes.index:
+        if tid and tid not in themes:
             continue  # a theme of another goal year
-        ind_depts = ind.at[kid, "avdelningar"] if kid in ind.index else None
         if not (
             iid in mine
-            or (
-                department != S.DEPARTMENT_ALL
-                and kid in ind.index
-                and involves(ind_depts, department)
-            )
+            or (department != S.DEPARTMENT_ALL and kid in ind and involves(ind[kid], department))
         ):
             continue
-        own = figures[figures["insats_id"] == iid]
-        baseline = [
-            b for b in own.sort_values("ar").to_dict("records") if (iid, b["ar"]) in mine_pairs
-        ]
+        own = by_initiative.get(iid, [])
+        baseline = [b for b in own if (iid, b["ar"]) in mine_pairs]
         rows.append(
             {
                 **rec,
@@ -514,14 +540,15 @@ def indicator_status(ds: Dataset, year: int, department: str) -> pd.DataFrame:
     indicators = indicators_for(goal, department)
     values = goal.varden
     by_key = {(r["indikator_id"], r["forvaltning"]): r for r in values.to_dict("records")}
-    baselines = crosswalk_for(ds, S.DEPARTMENT_ALL, year)
+    history: dict[str, list[dict]] = {}
+    for link in crosswalk_for(ds, S.DEPARTMENT_ALL, year).to_dict("records"):
+        history.setdefault(link["indikator_id"], []).extend(link["baslinje"])
     rows = []
     for ind in indicators.to_dict("records"):
         depts = list(ind["avdelningar"])
         if department != S.DEPARTMENT_ALL:
             depts = [d for d in depts if d == department]
-        hist = baselines[baselines["indikator_id"] == ind["indikator_id"]]
-        hist_rows = [b for cell in hist["baslinje"] for b in cell]
+        hist_rows = history.get(ind["indikator_id"], [])
         for dept in depts:
             rec = by_key.get((ind["indikator_id"], dept), {})
             value = rec.get("varde")

@@ -93,6 +93,7 @@ class GoalYear:
     langsiktiga_mal: pd.DataFrame
     indikatorer: pd.DataFrame
     varden: pd.DataFrame  # empty frame with the schema's columns when no values exist
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 @dataclass
@@ -111,6 +112,9 @@ class Dataset:
     koppling: pd.DataFrame
     goals: dict[int, GoalYear] = field(default_factory=dict)
     scope: ReportInputs | None = None  # what was read: None = every workbook
+    #: results derived from this data set's frames (e.g. responsibility per year), computed
+    #: once per data set; a new or restricted data set starts empty (not shared)
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- what exists -------------------------------------------------------------------
     @property
@@ -473,17 +477,24 @@ def _load_stored(data_dir: Path, scope: ReportInputs | None) -> Dataset | None:
     return dataset if isinstance(dataset, Dataset) and dataset.scope == scope else None
 
 
+#: memo entries of a Dataset computed from the 2018–2019 workbooks alone
+BASELINE_MEMO = ("responsibility",)
+
+
 def restrict(dataset: Dataset, scope: ReportInputs) -> Dataset:
     """The part of a whole, validated data set that ``scope`` reads: the same as loading only
     those workbooks (a test compares the two), without reading them again."""
     import dataclasses
 
-    return dataclasses.replace(
+    restricted = dataclasses.replace(
         dataset,
         koppling=dataset.koppling if scope.crosswalk else dataset.koppling.iloc[0:0].copy(),
         goals={y: dataset.goals[y] for y in scope.goal_years},
         scope=scope,
     )
+    # what depends on the 2018–2019 workbooks only stays valid (they are the same frames)
+    restricted.memo.update({k: v for k, v in dataset.memo.items() if k in BASELINE_MEMO})
+    return restricted
 
 
 def clear_cache() -> None:

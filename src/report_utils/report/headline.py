@@ -61,11 +61,14 @@ def round_line(ds: Dataset, department: str, year: int) -> str | None:
     return "insamling: formulär inlämnat" if mine.returned else "insamling: formulär ej inlämnat"
 
 
-def city_lines(ds: Dataset) -> list[str]:
-    """The city as a whole, one line per year: what the reports are about, in numbers."""
+def city_lines(ds: Dataset, headlines: dict[str, list[str]] | None = None) -> list[str]:
+    """The city as a whole, one line per year: what the reports are about, in numbers.
+    ``headlines``: the overview's lines already computed ("year/ALLA" → lines)."""
     lines = []
     for year in ds.years:
-        head = report_lines(ds, S.DEPARTMENT_ALL, year)
+        key = f"{year}/{S.DEPARTMENT_ALL}"
+        head = (headlines or {}).get(key) or report_lines(ds, S.DEPARTMENT_ALL, year)
+        head = [line for line in head if not line.startswith("insamling:")]
         kind = "mål och indikatorer" if year in ds.goals else "insatser med stimulansmedel"
         lines.append(f"{year} ({kind}): {'; '.join(head)}")
     return lines
