@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-report: $(STAMP) ## build everything and render every report from the shipped data (outputs/html/index.html)
+report: $(STAMP) browser ## build everything and render every report from the shipped data (outputs/html/index.html, outputs/pdf/)
 	$(PY) -m report_utils render
 
 validate: $(STAMP) ## check the spreadsheets under data/ against their schemas
@@ -29,13 +29,13 @@ test: $(STAMP) browser ## run the whole test suite on two workers, with coverage
 	$(PY) -m pytest -n 2 --durations=15 --cov --cov-report=
 	$(PY) scripts/coverage_report.py
 
-browser: ## install Debian's chromium for the real-browser test (needs root; skipped otherwise)
+browser: ## install Debian's chromium, which prints the PDFs and runs the browser test (needs root)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing chromium (Debian package) for the browser test"; \
+	    echo "installing chromium (Debian package) for the PDFs and the browser test"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "could not install chromium: the browser test will be skipped"; \
-	  else echo "chromium not found and not root: the browser test will be skipped"; fi; }
+	      || echo "could not install chromium: no PDFs, and the browser test will be skipped"; \
+	  else echo "chromium not found and not root: no PDFs, and the browser test will be skipped"; fi; }
 
 # JupyterLab with the project's server settings (.jupyter/: notebooks saved without outputs)
 # and the project's kernel even where a user-level "python3" kernel would shadow it.
@@ -51,4 +51,4 @@ lint: $(STAMP) ## ruff check
 	$(PY) -m ruff check src tests scripts
 
 clean: ## remove outputs and caches (keeps .venv)
-	rm -rf outputs/html outputs/notebooks outputs/.cache outputs/.render.lock* outputs/screenshots .pytest_cache
+	rm -rf outputs/html outputs/pdf outputs/notebooks outputs/.cache outputs/.render.lock* outputs/screenshots .pytest_cache

@@ -5,9 +5,9 @@ and prints as ratios:
 
 1. **fast engine vs the plain CLI loop** — per report, sequentially, the ``papermill`` CLI
    and then ``jupyter nbconvert --to html --no-input`` (what a shell loop over the CLIs
-   does), against ``python -m report_utils render --force`` (fast engine, cold, fresh
-   output folder). Target ≥ 10×.
-2. **kernel engine vs the fresh-kernel floor** — ``render --force --engine kernel`` against
+   does), against ``python -m report_utils render --force --no-pdf`` (fast engine, cold,
+   fresh output folder: HTML only, like the loop). Target ≥ 10×.
+2. **kernel engine vs the fresh-kernel floor** — ``render --force --no-pdf --engine kernel`` against
    the least any fresh-kernel-per-report renderer must do, with the same parallelism
    (``--jobs`` threads) and the same HTML export: for every report, start a fresh Jupyter
    kernel through papermill, run a one-cell notebook, shut the kernel down and export
@@ -20,9 +20,15 @@ and prints as ratios:
    run the same way through papermill's Python API (same threads, same export), without
    the renderer — what the renderer adds to papermill (it validates all data first and
    hands kernels the loaded data instead of every kernel reading the workbooks).
-3. **warm rerun** — ``render`` again with nothing changed, minus the interpreter's own
-   start-up (``python -c pass``); medians of 3. Target ≤ 1 s.
-4. **years** — a synthetic data set with 10 goal years (copies of the latest goals with
+3. **PDF export** — ``render --force --engine fast`` with its PDFs (the default: one
+   tagged PDF per report, printed by Debian's Chromium) against the same render with
+   ``--no-pdf`` (the HTML-only render of 1. and 2.), into fresh folders, interleaved.
+   Target: a cold full render with PDFs takes ≤ 2× the HTML-only one. Also printed: the PDF
+   step's own time, the time per PDF, and the PDFs' sizes and pages. Skipped, with the
+   reason, where Chromium is missing.
+4. **warm rerun** — ``render`` again with nothing changed (HTML and PDFs), minus the
+   interpreter's own start-up (``python -c pass``); medians of 3. Target ≤ 1 s.
+5. **years** — a synthetic data set with 10 goal years (copies of the latest goals with
    invented indicator values, every row marked SYNTETISKT; generated in a temporary
    folder, never shipped) rendered with the fast engine: the CPU time per report (each
    report's own process; wall time would measure the machine's other load) for the last
@@ -65,6 +71,8 @@ SYNTHETIC_MARK = "SYNTETISKT"
 PROGRESS_LINE = re.compile(
     r"^\[\d+/\d+\] (\d{4}) (\S+): renderad \((\d+(?:\.\d+)?) s, CPU (\d+(?:\.\d+)?) s\)"
 )
+PDF_LINE = re.compile(r"^\[\d+/\d+\] PDF (\d{4}) (\S+): utskriven \((\d+(?:\.\d+)?) s\)")
+PDF_STEP = re.compile(r"^\s*PDF\s+(\d+) utskrivna.*\((\d+(?:\.\d+)?) s\)\s*$")
 
 
 class BenchError(Exception):
@@ -410,6 +418,25 @@ def cpu_per_report(output: str) -> dict[int, list[float]]:
     return per_year
 
 
+def pdf_times(output: str) -> tuple[list[float], float | None]:
+    """The seconds each PDF took (its progress line) and the whole PDF step's seconds (the
+    summary's PDF line, which includes starting the browser), from a render's output."""
+    each, step = [], None
+    for line in output.splitlines():
+        if match := PDF_LINE.match(line.strip()):
+            each.append(float(match.group(3)))
+        elif match := PDF_STEP.match(line):
+            step = float(match.group(2))
+    return each, step
+
+
+def pdf_files(out: Path) -> list[tuple[Path, int, int]]:
+    """Every PDF a render wrote, with its size in bytes and its number of pages."""
+    from pypdf import PdfReader
+
+    return [(p, p.stat().st_size, len(PdfReader(p).pages)) for p in sorted(out.glob("pdf/*/*.pdf"))]
+
+
 # -- main ------------------------------------------------------------------------------------------
 def load_grid(data_dir: Path | None) -> tuple[list[tuple[str, int]], Path, Path]:
     """Every (department, year) the renderer renders by default, the notebook and data dir."""
@@ -464,20 +491,42 @@ def bench(args: argparse.Namespace, out: Path) -> int:
         f"grid: {n} reports, {args.reps} repetition(s), {args.jobs} parallel reports, "
         f"CPUs: {os.cpu_count()}\noutputs and logs: {out}\nload average before: {_load()}"
     )
-    plain, fast, kernel, bare, imports, same = [], [], [], [], [], []
+    plain, fast, kernel, bare, imports, same, with_pdf = [], [], [], [], [], [], []
     modules: list[str] | None = None
+    from report_utils import pdf
+
+    no_pdf = pdf.unavailable()
+    if no_pdf:
+        say(f"PDF phase skipped: {no_pdf[0]} ({no_pdf[1]})")
     for rep in range(1, args.reps + 1):  # interleaved, so drift hits all alike
         run = plain_loop(grid, notebook, data_dir, out / f"plain-{rep}")
         plain.append(run)
         say(f"rep {rep}  plain CLI loop:   {run.seconds:6.1f} s (CPU {run.cpu:6.1f} s)")
-        run = project_render(out / f"fast-{rep}", data_dir, args.jobs, "--engine", "fast")
+        run = project_render(
+            out / f"fast-{rep}", data_dir, args.jobs, "--engine", "fast", "--no-pdf"
+        )
         _expect_html(reports_in(out / f"fast-{rep}"), n, "fast render")
         fast.append(run)
         say(
             f"rep {rep}  render, fast:     {run.seconds:6.1f} s (CPU {run.cpu:6.1f} s, "
             f"peak RSS sum {mib(run.rss)}, PSS sum {mib(run.pss)})"
         )
-        run = project_render(out / f"kernel-{rep}", data_dir, args.jobs, "--engine", "kernel")
+        if not no_pdf:
+            run = project_render(out / f"pdf-{rep}", data_dir, args.jobs, "--engine", "fast")
+            if len(pdf_files(out / f"pdf-{rep}")) != n:
+                raise BenchError(
+                    f"render with PDFs wrote {len(pdf_files(out / f'pdf-{rep}'))} PDFs, expected {n}"
+                )
+            with_pdf.append(run)
+            each, step = pdf_times(run.output)
+            say(
+                f"rep {rep}  render, fast, with PDFs: {run.seconds:6.1f} s (CPU {run.cpu:6.1f} s, "
+                f"peak RSS sum {mib(run.rss)}; PDF step {step or 0:.1f} s, "
+                f"{statistics.mean(each) if each else 0:.2f} s per PDF)"
+            )
+        run = project_render(
+            out / f"kernel-{rep}", data_dir, args.jobs, "--engine", "kernel", "--no-pdf"
+        )
         _expect_html(reports_in(out / f"kernel-{rep}"), n, "kernel render")
         kernel.append(run)
         say(
@@ -501,21 +550,25 @@ def bench(args: argparse.Namespace, out: Path) -> int:
         same.append(run)
         say(f"rep {rep}  same notebook, papermill API: {run.seconds:6.1f} s (CPU {run.cpu:6.1f} s)")
 
-    warm_out = out / "fast-1"
-    warm = [run_measured(render_cmd(warm_out, data_dir), out / "warm.txt").seconds for _ in "123"]
+    # the warm rerun is the default command on a folder it has rendered: HTML and PDFs
+    warm_out, warm_extra = (out / "fast-1", ["--no-pdf"]) if no_pdf else (out / "pdf-1", [])
+    warm = [
+        run_measured(render_cmd(warm_out, data_dir, *warm_extra), out / "warm.txt").seconds
+        for _ in "123"
+    ]
     start = [run_measured([sys.executable, "-c", "pass"], out / "warm.txt").seconds for _ in "123"]
 
     synthetic = out / "synthetic-data"
     years = synthetic_data(data_dir, synthetic, args.years)
     say(f"synthetic data ({SYNTHETIC_MARK}): goal years {years[0]}–{years[-1]} in {synthetic}")
-    run = project_render(out / "synthetic", synthetic, args.jobs, "--engine", "fast")
+    run = project_render(out / "synthetic", synthetic, args.jobs, "--engine", "fast", "--no-pdf")
     per_year = cpu_per_report(run.output)
     say(f"synthetic render: {sum(map(len, per_year.values()))} reports in {run.seconds:.1f} s")
     # the two years compared are rendered together, three times, so that other work on the
     # machine weighs on both alike; the median over all their reports is compared
     pair = {years[1]: [], years[-1]: []}
     for rep in range(3):
-        extra = ["--year", str(years[1]), "--year", str(years[-1]), "--engine", "fast"]
+        extra = ["--year", str(years[1]), "--year", str(years[-1]), "--engine", "fast", "--no-pdf"]
         again = project_render(out / f"synthetic-pair-{rep}", synthetic, args.jobs, *extra)
         for year, cpus in cpu_per_report(again.output).items():
             pair[year] += cpus
@@ -569,6 +622,31 @@ def bench(args: argparse.Namespace, out: Path) -> int:
             f"(CPU {cpu(kernel) / cpu(same):.2f}×)",
         )
     )
+    if with_pdf:
+        ratio = med(with_pdf) / med(fast)
+        each, step = pdf_times(with_pdf[0].output)
+        each = each or [0.0]
+        files = pdf_files(out / "pdf-1")
+        sizes = [size for _, size, _ in files]
+        say(
+            ratio_line(
+                "cold full render with PDFs vs HTML only (fast engine)",
+                ratio,
+                "≤ 2×",
+                ratio <= 2,
+                f" ({med(with_pdf):.1f} s vs {med(fast):.1f} s; CPU time "
+                f"{cpu(with_pdf) / cpu(fast):.2f}×)",
+            )
+        )
+        say(
+            f"PDF export: {len(files)} PDFs, step {step or 0:.1f} s (browser start included), "
+            f"{statistics.mean(each):.2f} s per PDF (max {max(each):.2f} s); sizes "
+            f"{min(sizes) / 1e3:.0f}–{max(sizes) / 1e3:.0f} kB (total {sum(sizes) / 1e6:.1f} MB), "
+            f"pages {min(p for *_, p in files)}–{max(p for *_, p in files)} "
+            f"(total {sum(p for *_, p in files)})"
+        )
+        for path, size, pages in files:
+            say(f"  {path.relative_to(out / 'pdf-1')}: {size / 1e3:.0f} kB, {pages} pages")
     say(
         f"warm rerun beyond Python start-up: {warm_beyond:.2f} s "
         f"(rerun {statistics.median(warm):.2f} s, start-up {statistics.median(start):.2f} s; "

@@ -4,6 +4,8 @@ Headless Chromium is the Debian package ``chromium`` (``make browser`` installs 
 driven by the ``playwright`` package from PyPI through ``executable_path``: no browser is
 downloaded by playwright. Every page is opened from disk with the network blocked, and
 everything the page tries to load is recorded so the test can assert nothing left it.
+Accessibility is checked with axe-core, the copy bundled in the PyPI package
+``axe-playwright-python`` (injected into the page: nothing is fetched).
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ def chromium_executable() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+#: The WCAG 2.0 and 2.1 success criteria of levels A and AA, as axe-core tags its rules.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
 def skip_reason() -> str | None:
     """Why the browser test cannot run here, or None when it can."""
     try:
+        import axe_playwright_python  # noqa: F401
         import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright not installed: pip install -e '.[test]'"
+    except ImportError as exc:
+        return f"{exc.name} not installed: pip install -e '.[test]'"
     if chromium_executable() is None:
         return f"Chromium not installed: {INSTALL_HINT}"
     return None
@@ -155,4 +162,53 @@ PAGE_FACTS_JS = r"""() => {
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
   };
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: one line per
+    violation (rule, impact, how many elements, the first few of them and why)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    result = Axe().run(page, options=options).response
+    lines = []
+    for rule in result["violations"]:
+        nodes = rule["nodes"]
+        where = "; ".join(
+            f"{' '.join(map(str, n['target']))}: {n.get('failureSummary', '').splitlines()[-1:]}"
+            for n in nodes[:3]
+        )
+        lines.append(
+            f"{rule['id']} ({rule['impact']}, {len(nodes)} elements): {rule['help']} — {where}"
+        )
+    return lines
+
+
+# What overflows a phone's width (WCAG 1.4.10, reflow at 320 CSS px), in one round trip:
+# the page's own width, every element that reaches past the right edge outside a table's
+# scroll region, and each region that does scroll with its role, tab stop and label.
+REFLOW_JS = r"""() => {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1 || el.closest('.table-wrap')) continue;
+    wide.push(`${name(el)} reaches ${Math.round(box.right)} px`);
+  }
+  const regions = Array.from(document.querySelectorAll('.table-wrap'))
+    .filter((el) => el.scrollWidth > el.clientWidth + 1)
+    .map((el) => {
+      const ids = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+      return {
+        what: name(el),
+        role: el.getAttribute('role'),
+        tabindex: el.getAttribute('tabindex'),
+        label: ids.map((id) => (document.getElementById(id) || {}).textContent || '').join(' ').trim(),
+      };
+    });
+  return {scrollWidth: doc.scrollWidth, clientWidth: width, wide: wide.slice(0, 10), regions};
 }"""

@@ -73,9 +73,19 @@ def cell_value(path: Path, sheet: str, column: str, row: int):
     return ws.cell(row, cols[column]).value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pdfs_only_where_asked():
+    """Renders print no PDF unless a test asks (``Settings(pdf=True)``, or a CLI run with
+    ``REPORT_UTILS_PDF`` set to 1): only the tests about PDFs spend the time printing."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REPORT_UTILS_PDF", "0")
+        yield
+
+
 @pytest.fixture(scope="session")
 def rendered_all(tmp_path_factory, settings):
-    """Every report and the landing page, rendered once per test session — once for all
+    """Every report, its PDF (where Chromium is installed) and the landing page, rendered
+    once per test session — once for all
     pytest-xdist workers too: the first worker renders into a folder they share, the others
     wait on a lock and read it (pytest-xdist's documented pattern for session fixtures)."""
     from filelock import FileLock
@@ -89,7 +99,7 @@ def rendered_all(tmp_path_factory, settings):
     done = shared / "rendered-all.ok"
     with FileLock(str(shared / "rendered-all.lock")):
         if not done.exists():
-            summary = render(settings.with_(out_dir=out), progress=False)
+            summary = render(settings.with_(out_dir=out, pdf=True), progress=False)
             assert not summary.failed, [(o.department, o.year, o.error) for o in summary.failed]
             done.write_text("ok", "utf-8")
     return settings.with_(out_dir=out)

@@ -79,3 +79,20 @@ def test_ratio_lines_say_whether_the_target_is_met(bench):
     assert (
         bench.ratio_line("y", 1.5, "≤ 1.3×", False, "; z") == "y: 1.50× (target ≤ 1.3×: NOT met); z"
     )
+
+
+def test_pdf_times_are_read_from_the_pdf_progress_lines_and_the_summary(bench):
+    output = "\n".join(
+        [
+            "[15/15] 2026 VOF: renderad (1.3 s, CPU 0.6 s)",
+            "Skriver 2 PDF-fil(er) med Chromium (/usr/bin/chromium)",
+            "[1/2] PDF 2018 ALLA: utskriven (1.0 s)",
+            "[2/2] PDF 2026 SOF: utskriven (0.9 s)",
+            "",
+            "Sammanfattning",
+            "  renderade      15",
+            "  PDF         2 utskrivna, 0 från cache, 0 misslyckade (3.4 s)",
+        ]
+    )
+    assert bench.pdf_times(output) == ([1.0, 0.9], 3.4)
+    assert bench.cpu_per_report(output) == {2026: [0.6]}  # PDF lines are not reports

@@ -1,19 +1,31 @@
-"""Real-browser test: every rendered report, opened from disk in headless Chromium.
+"""Real-browser test: every rendered report and its PDF, as readers get them.
 
 Chromium is the Debian package (``make browser``) driven by playwright through
 ``executable_path``; without it (or without playwright) these tests skip with the reason.
-All reports are rendered once into a temporary directory; each page is then opened with
-the network blocked and must load nothing but itself (and inline data: URIs), log no
-console error, be Swedish (``lang="sv"``) and show its key headings and tables. A
-full-page screenshot of every page is saved under ``outputs/screenshots/`` for a person
-to look at. Text from the spreadsheets must be shown as text: a cell holding
+The reports, their PDFs and the landing page are the session's one full render
+(``rendered_all``). Each page is opened once, with the network blocked, and everything
+asserted on is gathered in that visit: it must load nothing but itself (and inline data:
+URIs), log no console error, be Swedish (``lang="sv"``) and show its key headings and
+tables; axe-core finds no violation of WCAG 2.0/2.1 A and AA; at 320 CSS px (a phone, or
+1280 px zoomed to 400 %) nothing makes the page scroll sideways — a wide table scrolls in
+its own labelled region that the keyboard reaches; laid out for print, nothing is wider
+than A4. Full-page screenshots, at desktop width and at 320 px, are saved under
+``outputs/screenshots/`` for a person to look at. Every PDF is read back with pypdf
+(:mod:`pdf_support`): A4, tagged, bookmarks, title, language, "sida N av M" under a
+running head on every page, no heading left at the foot of a page, no table row split,
+at most 2 MB. Text from the spreadsheets must be shown as text: a cell holding
 ``<script>`` or ``<img onerror>`` appears literally and executes nothing.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import re
 import shutil
-from dataclasses import dataclass
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -21,11 +33,17 @@ import pytest
 from browser_support import (
     LAUNCH_ARGS,
     PAGE_FACTS_JS,
+    REFLOW_JS,
     OfflineTab,
     PageLog,
+    axe_violations,
     chromium_executable,
     skip_reason,
 )
+from pdf_support import inspect
+from report_utils import pdf
+from report_utils.cache import Manifest
+from report_utils.jobs import report_title
 from report_utils.render import load_catalog, render
 from report_utils.settings import Settings
 
@@ -37,6 +55,9 @@ MAX_BYTES = 1_000_000
 # shrunk to fit its widest table (Chromium does this: smaller text on every page).
 PRINT_WIDTH = 680
 SCREEN = {"width": 1100, "height": 900}  # the 60rem text column and its margins
+PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10: content reflows at 320 CSS px
+PDF_MAX_BYTES = 2_000_000
+A4_MM = (210, 297)
 HEADINGS_ACTIVITIES = ["Sammanfattning", "Nådda och utbildade personer", "Insatser", "Bilaga"]
 HEADINGS_GOALS = [
     "Sammanfattning",
@@ -71,14 +92,11 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory):
-    """All reports and the landing page, rendered once from the shipped data."""
+def rendered(request):
+    """The session's full render (reports, PDFs, landing page) and its catalog."""
     if skip_reason():  # do not spend the render time on a machine that cannot look at it
         pytest.skip(skip_reason())
-    settings = Settings(out_dir=tmp_path_factory.mktemp("browser-reports"))
-    summary = render(settings, progress=False)
-    failed = [f"{o.year} {o.department}: {o.error}" for o in summary.failed]
-    assert not failed, "reports failed to render:\n" + "\n".join(failed)
+    settings = request.getfixturevalue("rendered_all")
     return settings, load_catalog(settings)
 
 
@@ -149,17 +167,19 @@ def _problems(settings, catalog, path: Path, facts: dict, log) -> list[str]:
 # -- every report, as a reader opens it ---------------------------------------------------------
 @dataclass
 class Visit:
-    """One page as the browser saw it: on screen, then laid out for print."""
+    """One page as the browser saw it: on screen, on a phone, then laid out for print."""
 
     log: PageLog
     screen: dict
     print: dict
-    pdf: bytes = b""
+    phone: dict = field(default_factory=dict)
+    axe: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="session")
 def visits(browser, rendered, screenshot_dir) -> dict[Path, Visit]:
-    """Open every page once: facts on screen, a screenshot, then the print layout.
+    """Open every page once: facts, axe-core and a screenshot on screen; reflow facts and a
+    screenshot at 320 px; then the print layout.
 
     Each page is loaded a single time (the slow part is Chromium, not the checks) and the
     tests below assert on what was gathered.
@@ -169,17 +189,22 @@ def visits(browser, rendered, screenshot_dir) -> dict[Path, Visit]:
     tab = OfflineTab(browser, viewport=SCREEN)
     try:
         for path in _pages(settings):
+            name = _name(settings, path)
             log = tab.open(path)
             screen = tab.page.evaluate(PAGE_FACTS_JS)
-            tab.screenshot(screenshot_dir / f"{_name(settings, path)}.png")
+            violations = axe_violations(tab.page)
+            tab.screenshot(screenshot_dir / f"{name}.png")
+            tab.page.set_viewport_size(PHONE)
+            phone = tab.page.evaluate(REFLOW_JS)
+            if path.parent == settings.html_dir:  # the landing page: its grid becomes cards
+                violations += [f"at {PHONE['width']} px: {v}" for v in axe_violations(tab.page)]
+            tab.screenshot(screenshot_dir / f"{name}-320px.png")
             tab.page.emulate_media(media="print")
             tab.page.set_viewport_size({"width": PRINT_WIDTH, "height": SCREEN["height"]})
-            visit = Visit(log, screen, tab.page.evaluate(PAGE_FACTS_JS))
-            if path.parent.name == "2026" and path.stem == "ALLA":  # the longest report
-                visit.pdf = tab.page.pdf(format="A4")
+            printed = tab.page.evaluate(PAGE_FACTS_JS)
             tab.page.emulate_media(media="screen")
             tab.page.set_viewport_size(SCREEN)
-            result[path] = visit
+            result[path] = Visit(log, screen, printed, phone, violations)
     finally:
         tab.close()
     return result
@@ -210,15 +235,245 @@ def test_reports_print_on_a4_without_horizontal_overflow(rendered, visits):
         assert visit.print["h1"] and visit.print["tables"], f"{name}: nothing shown in print"
         if visit.print["scrollWidth"] > PRINT_WIDTH + 2:
             overflow[name] = visit.print["scrollWidth"]
-    printed = [v.pdf for v in visits.values() if v.pdf]
-    assert printed, "no report was printed to PDF"
-    for pdf in printed:
-        assert pdf.startswith(b"%PDF") and len(pdf) > 10_000, "Chromium printed no PDF"
     assert not overflow, (
         f"pages wider than the printable width of A4 ({PRINT_WIDTH} px = 210 mm minus the "
         "15 mm @page side margins): a browser either cuts off their right edge or shrinks the "
         f"whole printout to fit the widest table. scrollWidth per page: {overflow}"
     )
+
+
+def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(rendered, visits):
+    """axe-core's rules for WCAG 2.0 and 2.1, levels A and AA (what EN 301 549 and the
+    Swedish DOS law require of public web pages), on every page: none is broken."""
+    settings, _ = rendered
+    failures = {
+        str(path.relative_to(settings.html_dir)): visit.axe
+        for path, visit in visits.items()
+        if visit.axe
+    }
+    report = "\n".join(f"{page}:\n  " + "\n  ".join(v) for page, v in failures.items())
+    assert not failures, (
+        f"axe-core: violations on {len(failures)} of {len(visits)} pages:\n{report}"
+    )
+
+
+def test_every_page_reflows_at_320_px_wide_tables_scroll_in_a_labelled_focusable_region(
+    rendered, visits
+):
+    """At 320 CSS px no page scrolls sideways (WCAG 1.4.10); what is wider than the screen
+    is a table inside its scroll region, which has a name (its caption) and a tab stop."""
+    settings, _ = rendered
+    failures = {}
+    for path, visit in visits.items():
+        facts, problems = visit.phone, []
+        if facts["scrollWidth"] > facts["clientWidth"]:
+            problems.append(f"page is {facts['scrollWidth']} px wide at {PHONE['width']} px")
+        if facts["wide"]:
+            problems.append(f"wider than the screen outside a table region: {facts['wide']}")
+        for region in facts["regions"]:
+            if region["role"] != "region" or region["tabindex"] != "0" or not region["label"]:
+                problems.append(f"scrolling table without role, tab stop or label: {region}")
+        if problems:
+            failures[str(path.relative_to(settings.html_dir))] = problems
+    report = "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())
+    assert not failures, f"{len(failures)} of {len(visits)} pages do not reflow:\n{report}"
+
+
+# -- every report's PDF, read back ---------------------------------------------------------------
+@pytest.fixture(scope="session")
+def pdfs(rendered) -> dict[tuple[str, int], object]:
+    """Every report's PDF from the session's render, read with pypdf (pdf_support.inspect)."""
+    settings, catalog = rendered
+    facts = {}
+    for year in catalog.years:
+        for department in catalog.departments:
+            path = pdf.pdf_path(settings, department, year)
+            assert path.is_file(), f"no PDF for {year} {department}: {path}"
+            facts[department, year] = inspect(path)
+    return facts
+
+
+def _expected_headings(catalog, department: str, year: int) -> list[str]:
+    expected = list(HEADINGS_GOALS if year in catalog.goal_years else HEADINGS_ACTIVITIES)
+    if department == "ALLA" and year in catalog.goal_years:
+        expected.append(HEADING_ALL)
+    return expected
+
+
+def test_every_report_has_a_tagged_a4_pdf_with_bookmarks_title_and_language(rendered, pdfs):
+    """Each PDF: A4 pages, tagged (MarkInfo and a structure tree with headings, tables and
+    lists), bookmarks from the headings, the report's title and /Lang sv, ≤ 2 MB, and no
+    link to a file on the machine that printed it."""
+    _, catalog = rendered
+    failures = {}
+    for (department, year), facts in pdfs.items():
+        problems = []
+        sizes = {(round(w), round(h)) for w, h in facts.page_sizes_mm}
+        if sizes != {A4_MM}:
+            problems.append(f"page sizes {sizes} mm, expected A4 {A4_MM}")
+        if not (facts.marked and facts.struct_tree):
+            problems.append(f"not tagged: /Marked {facts.marked}, tree {facts.struct_tree}")
+        missing_tags = {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI"} - set(facts.tags)
+        if missing_tags:
+            problems.append(f"structure tree lacks {sorted(missing_tags)}")
+        if facts.lang != "sv":
+            problems.append(f"/Lang is {facts.lang!r}, expected 'sv'")
+        title = report_title(catalog.departments[department], year)
+        if facts.title != title:
+            problems.append(f"title {facts.title!r}, expected {title!r}")
+        wanted = _expected_headings(catalog, department, year)
+        absent = [h for h in wanted if not any(t.startswith(h) for t in facts.outline)]
+        if absent:
+            problems.append(f"no bookmark for {absent}; bookmarks: {facts.outline}")
+        if facts.size > PDF_MAX_BYTES:
+            problems.append(f"{facts.size:,} bytes, more than {PDF_MAX_BYTES:,}")
+        if local := [u for u in facts.uris if u.startswith("file:")]:
+            problems.append(f"links to files on this machine: {local}")
+        if problems:
+            failures[f"{year} {department}"] = problems
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in failures.items())
+    assert not failures, f"{len(failures)} of {len(pdfs)} PDFs:\n{report}"
+
+
+def test_every_pdf_page_says_sida_n_av_m_under_a_running_head(rendered, pdfs):
+    """Page N of M carries "sida N av M" and a running head naming the department and year
+    (the report's title), so a loose printed page says where it belongs."""
+    _, catalog = rendered
+    failures = []
+    for (department, year), facts in pdfs.items():
+        head = report_title(catalog.departments[department], year)
+        for number, text in enumerate(facts.furniture, start=1):
+            if not re.search(rf"\bsida {number} av {facts.pages}(?!\d)", text) or head not in text:
+                failures.append(f"{year} {department} page {number}: {text!r}")
+    assert not failures, "pages without page number or running head:\n" + "\n".join(failures)
+
+
+def test_no_pdf_page_ends_with_a_heading_or_splits_a_table_row(pdfs):
+    """Read from the structure tree: the last thing on a page is never a heading (it went
+    with what follows), and every table row lies on one page (none is taller than one)."""
+    stranded = {f"{y} {d}": f.stranded for (d, y), f in pdfs.items() if f.stranded}
+    split = {f"{y} {d}": f.split_rows for (d, y), f in pdfs.items() if f.split_rows}
+    assert not stranded, f"headings left at the foot of a page (page, tag): {stranded}"
+    assert not split, f"table rows split across pages (first, last page): {split}"
+
+
+def test_landing_page_links_every_pdf_with_its_size(rendered, pdfs):
+    """Each report's cell on the landing page links its PDF, saying "PDF, 640 kB"."""
+    from report_utils.landing import file_size
+
+    settings, _ = rendered
+    page = (settings.html_dir / "index.html").read_text("utf-8")
+    links = dict(re.findall(r'<a class="pdf" href="\.\./pdf/([^"]+)"[^>]*>([^<]+)</a>', page))
+    expected = {
+        f"{year}/{department}.pdf": f"PDF, {file_size(facts.size)}"
+        for (department, year), facts in pdfs.items()
+    }
+    assert links == expected
+
+
+CONTROL_HTML = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Kontroll</title>
+</head><body><h1>Kontroll</h1><p>Text.</p><h2>Rubrik längst ned</h2>
+<p style="break-before: page">Nästa sida.</p><table><thead><tr><th>A</th><th>B</th></tr></thead>
+<tbody><tr><td>1</td><td>kort</td></tr><tr><td>2</td><td>{long}</td></tr></tbody></table>
+</body></html>"""
+
+
+def test_pdf_checks_catch_a_heading_at_the_foot_and_a_split_row(tmp_path):
+    """The two layout checks above can fail: a page that ends with a heading and a row
+    taller than a page, printed by the renderer's own PDF step, are both found."""
+    if skip_reason():
+        pytest.skip(skip_reason())
+    settings = Settings(out_dir=tmp_path / "out", pdf=True)
+    html = settings.html_dir / "2026" / "X.html"
+    html.parent.mkdir(parents=True)
+    html.write_text(CONTROL_HTML.format(long="mycket lång text " * 800), "utf-8")
+    jobs = pdf.plan(settings, [("X", 2026)])
+    run = pdf.run(settings, jobs, Manifest(tmp_path / "manifest.json"), False, io.StringIO())
+    assert [o.status for o in run.outcomes] == [pdf.PRINTED], run.outcomes
+    facts = inspect(jobs[0].pdf)
+    assert facts.stranded == [(1, "/H2")]
+    assert facts.split_rows and facts.split_rows[0][0] == 2, facts.split_rows
+
+
+def test_a_pdf_is_printed_again_only_for_changed_html_and_comes_out_byte_for_byte_the_same(
+    rendered, tmp_path
+):
+    """The same HTML gives the same PDF bytes whenever and in whichever browser session it
+    is printed (no dates, renumbered node ids); an unchanged report is not printed again
+    (no browser is started); a PDF printed from an older HTML is removed rather than kept
+    when it cannot be printed again (here: PDFs turned off)."""
+    source, _ = rendered
+    settings = Settings(out_dir=tmp_path / "out", pdf=True)
+    html = settings.html_dir / "2018" / "VOF.html"
+    html.parent.mkdir(parents=True)
+    shutil.copy2(source.html_dir / "2018" / "VOF.html", html)
+    jobs = pdf.plan(settings, [("VOF", 2018)])
+    manifest = Manifest(settings.cache_dir / "manifest.json")
+
+    def run(s=settings) -> str:
+        result = pdf.run(s, jobs, manifest, False, io.StringIO())
+        return result.skipped or result.outcomes[0].status
+
+    assert run() == pdf.PRINTED
+    printed = jobs[0].pdf.read_bytes()
+    assert printed == pdf.pdf_path(source, "VOF", 2018).read_bytes(), "not byte-stable"
+    assert run() == "från cache"
+    html.write_text(html.read_text("utf-8") + "<!-- ändrad -->\n", "utf-8")
+    assert run() == pdf.PRINTED  # the HTML's bytes changed: printed again …
+    assert jobs[0].pdf.read_bytes() == printed  # … to the same PDF (a comment prints nothing)
+    html.write_text(html.read_text("utf-8").replace("</main>", "<p>Ny rad.</p></main>"))
+    assert run(settings.with_(pdf=False)) == "--no-pdf"
+    assert not jobs[0].pdf.exists(), "a PDF of an older version of the report was kept"
+
+
+def test_a_pdf_that_cannot_be_written_is_named_with_the_reason_and_the_others_still_print(
+    rendered, tmp_path
+):
+    source, _ = rendered
+    settings = Settings(out_dir=tmp_path / "out", pdf=True)
+    grid = [("AMF", 2019), ("VOF", 2018)]
+    for department, year in grid:
+        target = settings.html_dir / str(year) / f"{department}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source.html_dir / str(year) / f"{department}.html", target)
+    blocked = pdf.pdf_path(settings, "AMF", 2019)
+    (blocked / "i vägen").mkdir(parents=True)  # a folder where the PDF should go
+    jobs = pdf.plan(settings, grid)
+    stream = io.StringIO()
+    result = pdf.run(settings, jobs, Manifest(tmp_path / "m.json"), False, stream)
+    status = {(o.department, o.year): o for o in result.outcomes}
+    failed = status["AMF", 2019]
+    assert failed.status == "misslyckades"
+    assert str(blocked) in failed.error and "sökvägen är en mapp, inte en fil" in failed.error
+    assert "[1/2] PDF 2019 AMF: misslyckades" in stream.getvalue()
+    assert status["VOF", 2018].status == pdf.PRINTED and jobs[1].pdf.is_file()
+
+
+def test_render_without_chromium_writes_the_html_and_says_once_how_to_install_it(
+    rendered, tmp_path
+):
+    """Where Chromium is missing, ``render`` writes the reports, says once that the PDFs
+    were skipped and how to install Chromium, and exits 0."""
+    source, _ = rendered
+    out = tmp_path / "out"
+    shutil.copytree(source.cache_dir, out / ".cache")  # the catalog: no data to load again
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty), "REPORT_UTILS_PDF": "1"}
+    args = ["render", "--out", str(out), "--department", "VOF", "--year", "2018", "--no-progress"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_utils", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "html" / "2018" / "VOF.html").is_file()
+    assert not list(out.glob("pdf/**/*.pdf"))
+    assert proc.stderr.count("make browser") == 1, proc.stderr
+    assert "PDF-filerna skapas inte: Chromium saknas" in proc.stderr
+    assert re.search(r"PDF\s+hoppades över \(Chromium saknas\)", proc.stderr), proc.stderr
 
 
 # -- spreadsheet text is shown as text ----------------------------------------------------------

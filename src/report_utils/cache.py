@@ -144,7 +144,10 @@ class Manifest:
 
     Each entry records the key and the sizes of the HTML and executed notebook written for
     it, so a report whose files are missing, or were replaced or cut short by something
-    else, renders again. Saved by :func:`report_utils.outdir.write_atomic`.
+    else, renders again. Each report's PDF has an entry of its own (``pdfs``): its key
+    (:func:`report_utils.pdf.pdf_key`: the HTML's bytes and the printer), the digest of the
+    HTML it was printed from, and its size. Saved by
+    :func:`report_utils.outdir.write_atomic`.
     """
 
     VERSION = 2
@@ -152,12 +155,16 @@ class Manifest:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.entries: dict[str, dict] = {}
+        self.pdfs: dict[str, dict] = {}
         try:
             stored = json.loads(self.path.read_text("utf-8"))
         except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError, ValueError):
             return
         if isinstance(stored, dict) and stored.get("v") == self.VERSION:
             self.entries = {k: v for k, v in stored.get("reports", {}).items() if _entry_ok(v)}
+            pdfs = stored.get("pdfs", {})
+            if isinstance(pdfs, dict):
+                self.pdfs = {k: v for k, v in pdfs.items() if _pdf_entry_ok(v)}
 
     @staticmethod
     def name(department: str, year: int) -> str:
@@ -182,8 +189,30 @@ class Manifest:
     def forget(self, department: str, year: int) -> None:
         self.entries.pop(self.name(department, year), None)
 
+    def pdf_is_fresh(self, department: str, year: int, key: str, pdf: Path) -> bool:
+        """Whether ``pdf`` is the one printed with ``key`` (its HTML's bytes and the printer)."""
+        entry = self.pdfs.get(self.name(department, year))
+        return entry is not None and entry["key"] == key and _size(pdf) == entry["size"]
+
+    def pdf_matches(self, department: str, year: int, html_digest: str, pdf: Path) -> bool:
+        """Whether ``pdf`` was printed from the HTML whose sha256 is ``html_digest`` (by
+        whatever printer): it still shows what the report shows."""
+        entry = self.pdfs.get(self.name(department, year))
+        return entry is not None and entry["html"] == html_digest and _size(pdf) == entry["size"]
+
+    def record_pdf(self, department: str, year: int, key: str, html_digest: str, pdf: Path):
+        self.pdfs[self.name(department, year)] = {
+            "key": key,
+            "html": html_digest,
+            "size": _size(pdf),
+        }
+
+    def forget_pdf(self, department: str, year: int) -> None:
+        self.pdfs.pop(self.name(department, year), None)
+
     def to_json(self) -> str:
-        return json.dumps({"v": self.VERSION, "reports": self.entries}, indent=1, sort_keys=True)
+        stored = {"v": self.VERSION, "reports": self.entries, "pdfs": self.pdfs}
+        return json.dumps(stored, indent=1, sort_keys=True)
 
     def save(self) -> None:
         from .outdir import write_atomic
@@ -200,3 +229,7 @@ def _size(path: Path) -> int | None:
 
 def _entry_ok(entry: object) -> bool:
     return isinstance(entry, dict) and {"key", "html", "executed"} <= set(entry)
+
+
+def _pdf_entry_ok(entry: object) -> bool:
+    return isinstance(entry, dict) and {"key", "html", "size"} <= set(entry)

@@ -29,6 +29,8 @@ def _settings(args) -> Settings:
         kwargs["timeout"] = args.timeout
     if getattr(args, "engine", None):
         kwargs["engine"] = args.engine
+    if getattr(args, "no_pdf", False):
+        kwargs["pdf"] = False
     return Settings(**kwargs)
 
 
@@ -59,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    render = sub.add_parser("render", help="rendera rapporter till HTML (standard: alla)")
+    render = sub.add_parser("render", help="rendera rapporter till HTML och PDF (standard: alla)")
     render.add_argument(
         "--department",
         action="append",
@@ -91,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         "där fork är säkert); kernel: en ny Jupyter-kernel per rapport (papermills egen motor)",
     )
     render.add_argument("--force", action="store_true", help="rendera om allt, även oförändrat")
+    render.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="skriv ingen PDF (standard: en PDF per rapport i <utmapp>/pdf/, utskriven av Chromium)",
+    )
     bar = render.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress",
@@ -159,7 +166,9 @@ def cmd_render(args) -> int:
     settings = _settings(args)
     summary = render(settings, args.department, args.year, force=args.force, progress=args.progress)
     print(f"Rapporterna finns i {settings.html_dir / 'index.html'}")
-    return 1 if summary.failed else 0
+    if summary.pdfs and not summary.pdf_skipped:
+        print(f"PDF-filerna finns i {settings.pdf_dir}")
+    return 1 if summary.failed or summary.pdf_failed else 0
 
 
 def cmd_validate(args) -> int:

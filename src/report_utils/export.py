@@ -25,8 +25,28 @@ def html_exporter(settings: Settings):
         exclude_output_prompt=True,
         exclude_markdown=True,  # notes for notebook users, not for report readers
     )
+    exporter.register_filter("css_string", css_string)
     exporter.template  # compile once  # noqa: B018
     return exporter
+
+
+def css_string(text: str) -> str:
+    """``text`` as the inside of a double-quoted CSS string, safe inside a ``<style>``
+    element: the serialisation of CSS Syntax §2.2 (quote, backslash and control characters
+    escaped) plus ``<`` escaped, so no ``</style>`` can end the element. Written here
+    because Jinja and MarkupSafe escape HTML, not CSS, and no small library does this."""
+    out = []
+    for char in str(text):
+        code = ord(char)
+        if code == 0:
+            out.append("\ufffd")
+        elif code < 0x20 or code == 0x7F or char == "<":
+            out.append(f"\\{code:x} ")
+        elif char in '"\\':
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def stylesheet(settings: Settings) -> str:

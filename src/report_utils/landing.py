@@ -2,8 +2,9 @@
 
 What the page shows is computed here as small dataclasses (:class:`LandingPage`,
 :class:`ReportCell`); how it looks is the Jinja template ``templates/landing/index.html.j2``,
-rendered with autoescape. To show more (headlines, a round's status, a PDF link per
-report), add a field to the dataclass and use it in the template.
+rendered with autoescape. To show more, add a field to the dataclass and use it in the
+template. Each report's PDF (``<out>/pdf/<year>/<department>.pdf``) is linked beside it
+with its size.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class ReportCell:
     aria_label: str  # what a screen reader says: the department's name and the year
     lines: list[str] = field(default_factory=list)  # the report's headline
     failed: bool = False  # the latest run failed (the link shows the previous HTML)
+    pdf_href: str | None = None  # the report's PDF, relative to index.html; None = none
+    pdf_label: str = ""  # what the PDF link says: "PDF, 640 kB"
 
 
 @dataclass
@@ -80,6 +83,10 @@ def build(settings: Settings, catalog: Catalog, failed: Iterable[tuple[str, int]
                 list(catalog.headlines.get(f"{year}/{code}", [])),
                 (code, year) in failed,
             )
+            pdf = settings.pdf_dir / str(year) / f"{code}.pdf"
+            if exists and pdf.is_file():
+                cell.pdf_href = f"../pdf/{year}/{code}.pdf"
+                cell.pdf_label = f"PDF, {file_size(pdf.stat().st_size)}"
             row.cells.append(cell)
         rows.append(row)
     overview_year = max(catalog.goal_years or years) if years else None
@@ -95,6 +102,14 @@ def build(settings: Settings, catalog: Catalog, failed: Iterable[tuple[str, int]
         css=stylesheet(settings),
         city=list(catalog.city),
     )
+
+
+def file_size(size: int) -> str:
+    """A file's size as a Swedish reader expects it: ``640 kB``, ``1,2 MB`` (SI units; the
+    number and its unit joined by a no-break space)."""
+    if size < 999_500:
+        return f"{max(1, round(size / 1000))}\u00a0kB"
+    return f"{size / 1_000_000:.1f}".replace(".", ",") + "\u00a0MB"
 
 
 def render_page(page: LandingPage, settings: Settings) -> str:

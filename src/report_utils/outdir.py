@@ -102,7 +102,9 @@ def replace_into_place(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def remove_stale_temps(out_dir: Path, folders: tuple[str, ...] = ("html", "notebooks", ".cache")):
+def remove_stale_temps(
+    out_dir: Path, folders: tuple[str, ...] = ("html", "pdf", "notebooks", ".cache")
+):
     """Delete temporary files earlier runs left behind (call with the lock held)."""
     removed = 0
     for name in folders:

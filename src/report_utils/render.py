@@ -10,6 +10,7 @@ The steps, one module each::
     runner    executing jobs on the fast or the kernel engine, with a deadline each
     engine    the two papermill engines
     export    executed notebook -> offline HTML
+    pdf       HTML -> tagged PDF, printed by Chromium (one browser for the batch)
     landing   the landing page (a Jinja template)
     progress  progress lines and the summary
 
@@ -82,7 +83,7 @@ def render(
     engine = choose_engine(settings.engine)
     catalog = load_catalog(settings)
     grid = catalog.select(departments, years)  # raises before anything is written
-    outdir.prepare(settings.out_dir, SUBDIRS)
+    outdir.prepare(settings.out_dir, SUBDIRS + (("pdf",) if settings.pdf else ()))
     if progress is None:
         progress = hasattr(stream, "isatty") and stream.isatty()
     task = (settings, catalog, grid, engine, force, progress)
@@ -229,10 +230,29 @@ def _render_locked(settings, catalog, grid, engine, force, progress, stream) -> 
         bar(None)
         raise outdir.OutputFolderError(exc.message) from None
     failed = [(o.department, o.year) for o in summary.outcomes if o.status == FAILED]
+    bar(None)  # the reports are done; the PDF step shows its own progress
+    _print_pdfs(settings, catalog, jobs, failed, manifest, force, progress, stream, summary)
     write_index(settings, catalog, failed)
     manifest.save()
     bar(None)
     return summary
+
+
+def _print_pdfs(settings, catalog, jobs, failed, manifest, force, progress, stream, summary):
+    """The PDF step (:mod:`report_utils.pdf`) for every report of the grid that has its HTML;
+    a report that failed keeps its previous HTML and PDF as they were."""
+    from . import pdf
+
+    failed = set(failed)
+    grid = [(j.department, j.year) for j in jobs if (j.department, j.year) not in failed]
+    pdf_jobs = [j for j in pdf.plan(settings, grid) if j.html.is_file()]
+    result = pdf.run(settings, pdf_jobs, manifest, force, stream, progress)
+    manifest.save()
+    summary.pdfs, summary.pdf_skipped, summary.pdf_seconds = (
+        result.outcomes,
+        result.skipped,
+        result.seconds,
+    )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,15 @@ def _find_project_root() -> Path:
     return Path.cwd()
 
 
+PDF_ENV = "REPORT_UTILS_PDF"
+
+
+def _pdf_default() -> bool:
+    """PDFs are printed unless ``$REPORT_UTILS_PDF`` is ``0`` (the test suite sets it, so
+    that only the tests about PDFs spend the time printing them)."""
+    return os.environ.get(PDF_ENV, "1").strip() not in ("0", "no", "false")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options for loading data and rendering reports.
@@ -39,6 +48,7 @@ class Settings:
     jobs: int = 2
     timeout: float = 300.0  # seconds a report may run before it is stopped
     engine: str | None = None  # "fast", "kernel" or None: fast where forking is safe
+    pdf: bool = field(default_factory=_pdf_default)  # print a PDF per report
 
     def __post_init__(self) -> None:
         root = Path(self.project_root).resolve()
@@ -63,6 +73,10 @@ class Settings:
     @property
     def executed_dir(self) -> Path:
         return self.out_dir / "notebooks"
+
+    @property
+    def pdf_dir(self) -> Path:
+        return self.out_dir / "pdf"
 
     @property
     def cache_dir(self) -> Path:
