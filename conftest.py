@@ -28,16 +28,48 @@ def _is_notebook_cell(item: pytest.Item) -> bool:
     return type(item).__name__ == "IPyNbCell"
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """xdist's documented hook for a scheduler of one's own."""
-    from xdist.scheduler import LoadScopeScheduling
+# The test files whose tests read the session's one full render (tests/conftest.py,
+# ``rendered_all``). They form one unit of work on one worker, which renders first thing
+# while the other worker runs everything else; spread over both workers, the second would
+# sit idle on the render's lock for half a minute.
+SHARED_RENDER_FILES = {"tests/test_browser.py", "tests/test_meaning.py", "tests/test_report.py"}
+# Files whose tests share a module-scoped render (a module fixture is set up once per
+# worker that runs any of its tests): one unit each, so it is rendered once.
+MODULE_RENDER_FILES = {"tests/test_outdir.py"}
 
-    class NotebookAtOnceScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".ipynb") else nodeid
 
-    return NotebookAtOnceScheduling(config, log)
+class _Scheduler:
+    """Registered only where pytest-xdist is loaded (its hook is unknown to pytest otherwise,
+    e.g. under ``-p no:xdist``)."""
+
+    @staticmethod
+    def pytest_xdist_make_scheduler(config: pytest.Config, log):
+        """xdist's documented hook for a scheduler of one's own: ``--dist load`` (each test
+        its own unit), except that a notebook's cells and the shared render's readers stay
+        together. xdist hands out the largest units first, then one unit at a time to
+        whichever worker is free."""
+        from xdist.scheduler import LoadScopeScheduling
+
+        class SuiteScheduling(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                if path.endswith(".ipynb") or path in MODULE_RENDER_FILES:
+                    return path
+                return "shared render" if path in SHARED_RENDER_FILES else nodeid
+
+        return SuiteScheduling(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_Scheduler(), "report-utils-scheduler")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests marked ``slow`` first (a stable sort: otherwise in file order), so the
+    longest single tests are not the last ones handed out while a worker idles."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.hookimpl(tryfirst=True)

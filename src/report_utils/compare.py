@@ -389,6 +389,12 @@ def crosswalk_for(ds: Dataset, department: str, goal_year: int | None = None) ->
     ``baslinje_saknas`` says why in words.
     """
     goal_year = goal_year if goal_year is not None else ds.latest_goal_year
+    return _memo(
+        ds, ("crosswalk", department, goal_year), lambda: _crosswalk(ds, department, goal_year)
+    )
+
+
+def _crosswalk(ds: Dataset, department: str, goal_year: int | None) -> pd.DataFrame:
     goal = ds.goals.get(goal_year)
     ind = (
         dict(zip(goal.indikatorer["indikator_id"], goal.indikatorer["avdelningar"], strict=True))
