@@ -73,18 +73,21 @@ RESULTAT = [
     ("ips-r4", "ips", 2018, "Möten 2012–2018", "tillfallen", 900, "antal", None, "nej", "sammanlagt", "2012–2018"),
     ("ips-r5", "ips", 2018, "Utbildade", "utbildade", None, "personer", None, "nej", "sammanlagt", "2012–2018"),
     ("ips-r6", "ips", 2018, "Deltagare 2018", "deltagare", 1000, "personer", None, "nej", "uppnått", None),
-    ("samordning-r1", "samordning", 2018, "Möten", "tillfallen", 6, "antal", None, "nej", "uppnått", None),
+    ("samordning-r1", "samordning", 2018, "Möten", "tillfallen", 6, "antal", None, "ja", "uppnått", None),
+    ("kurs-r1", "kurs", 2019, "Kurstillfällen", "tillfallen", 3, "antal", None, "nej", "uppnått", None),
 ]  # fmt: skip
 TEMAN = [
     # id, order, name, sub-goals, short-term, long-term
     ("T1", 2, "Kompetens", (1, 2), "finns", "finns"),
     ("T2", 1, "Arbete", (2,), "finns", "saknas"),
     ("T3", 3, "Samverkan", None, "ej angivet", "finns"),
+    ("T4", 4, "Stöd", (3,), "saknas", "saknas"),
 ]
 AKTIVITETER = [
     ("A1", "T1", "Utbilda personal", ("SOF",)),
     ("A2", "T2", "Jobbcoacher", ("AMF",)),
     ("A3", "T3", "Gemensamt forum", None),
+    ("A4", "T4", "Stödsamtal", ("VOF",)),
 ]
 LANGSIKTIGA = [
     ("L1", "T1", "Fler kan ge första hjälpen", None),
@@ -104,11 +107,15 @@ KOPPLING = [
     ("K1", "mhfa", "T1", "T1-K1", "fortsätter"),
     ("K2", "act", None, None, "avvecklad"),
     ("K3", "ips", "T2", None, "ny form"),
-    ("K4", "samordning", "T3", None, "ingen efterföljare"),
+    ("K4", "samordning", "T3", "T3-L1", "ingen efterföljare"),
     ("K5", "pshout", "T9", None, "fortsätter"),  # a theme of another goal year
     ("K6", "ips", None, None, "avvecklad"),
     ("K7", "act", "T1", "T1-L1", "ny form"),
     ("K8", "kurs", "T2", None, "fortsätter"),
+    ("K9", "pshout-egen", "T3", None, "fortsätter"),
+    ("K10", "mhfa", "T3", "T3-L1", "fortsätter"),
+    ("K11", "samordning", None, None, "fortsätter"),
+    ("K12", "pshout", None, None, "avvecklad"),
 ]
 
 

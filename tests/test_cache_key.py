@@ -62,6 +62,19 @@ def test_file_digest_is_the_sha256_of_the_bytes_and_a_dash_for_a_missing_file(tm
     assert cache.file_digest(tmp_path / "finns-inte.xlsx") == "-"
 
 
+def test_an_edited_file_is_hashed_again_even_with_its_old_size_or_its_old_time(tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"version 1")
+    stamp = os.stat(path).st_mtime_ns
+    assert cache.file_digest(path) == hashlib.sha256(b"version 1").hexdigest()
+    path.write_bytes(b"version 2")  # same size, a new modification time
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
+    assert cache.file_digest(path) == hashlib.sha256(b"version 2").hexdigest()
+    path.write_bytes(b"version three")  # copied back with the old time kept, a new size
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
+    assert cache.file_digest(path) == hashlib.sha256(b"version three").hexdigest()
+
+
 def test_file_digest_reads_a_file_larger_than_one_read_chunk(tmp_path):
     path = tmp_path / "stor.xlsx"
     content = bytes(range(256)) * 9000  # > 1 MiB: several chunks
@@ -187,6 +200,7 @@ def test_data_version_is_a_short_hash_over_the_workbooks_only(project):
     assert len(base) == 10 and int(base, 16) >= 0
     assert cache.data_version(data) == base
     (data / "~$referens.xlsx").write_bytes(b"Excel's lock file")
+    (data / "2026" / "~$mal.xlsx").write_bytes(b"Excel's lock file, 2026")
     (data / "README.md").write_text("om datan", "utf-8")
     assert cache.data_version(data) == base
     rewrite(data / "2027" / "mal.xlsx", b"mal 2027 v2, longer")  # every year counts here

@@ -130,6 +130,7 @@ def test_key_figures_are_achieved_headline_figures_of_the_years_a_department_ans
         "mhfa-r2",
         "act-r1",
         "starka-r1",
+        "samordning-r1",  # in the overview, though the text names no department for it
     ]
     assert C.key_figures(ds, "XYZ").empty
 
@@ -143,15 +144,16 @@ def test_is_key_figure_needs_both_the_mark_and_an_achieved_figure():
 def test_key_figure_series_puts_none_where_a_year_ran_without_a_figure(ds):
     labels = C.initiative_labels(ds)
     series = C.key_figure_series(C.key_figures(ds, "ALLA"), labels, C.responsible_pairs(ds, "ALLA"))
-    assert series.ids == ["mhfa", "act", "pshout-starka"]
-    assert series.labels == ["Första hjälpen", "ACT", "P-SHOUT: Starka tjejer"]
+    assert series.ids == ["mhfa", "act", "pshout-starka", "samordning"]
+    assert series.labels == ["Första hjälpen", "ACT", "P-SHOUT: Starka tjejer", "Samordning"]
     assert series.years == [2018, 2019]
-    assert series.values == {2018: [150.0, 40.0, None], 2019: [291.0, None, 12.0]}
-    assert series.qualifiers == {2018: [None, None, None], 2019: ["ca", None, None]}
-    assert series.ran == {2018: [True, True, False], 2019: [True, True, True]}
+    assert series.values == {2018: [150.0, 40.0, None, 6.0], 2019: [291.0, None, 12.0, None]}
+    assert series.qualifiers == {2018: [None, None, None, None], 2019: ["ca", None, None, None]}
+    # ACT ran in 2019 without a headline figure; Samordning did not run in 2019
+    assert series.ran == {2018: [True, True, False, True], 2019: [True, True, True, False]}
     # without the pairs that ran, a year without a figure counts as not run
     alone = C.key_figure_series(C.key_figures(ds, "ALLA"), {})
-    assert alone.labels == alone.ids and alone.ran[2019] == [True, False, True]
+    assert alone.labels == alone.ids and alone.ran[2019] == [True, False, True, False]
     assert bool(alone)
     empty = C.key_figure_series(C.key_figures(ds, "XYZ"), labels)
     assert not empty and empty.years == [] and empty.values == {}
@@ -166,19 +168,25 @@ def test_a_key_figure_series_skips_figures_that_are_not_headline_figures(ds):
 def test_initiatives_without_measurable_goals_are_main_initiatives_not_saying_ja(ds):
     none = C.without_measurable_goals(C.initiatives_for(ds, "ALLA"))
     assert list(none["insats_id"]) == ["act", "samordning", "kurs"]
-    assert list(none.index) == [0, 1, 2]
+    assert list(none.index) == [0, 1, 2] and "index" not in none.columns
 
 
 # -- goal years -----------------------------------------------------------------------------------
 def test_theme_departments_gather_every_department_named_in_a_theme(goal):
-    assert C.theme_departments(goal) == {"T1": {"SOF", "VOF"}, "T2": {"AMF"}, "T3": set()}
+    assert C.theme_departments(goal) == {
+        "T1": {"SOF", "VOF"},
+        "T2": {"AMF"},
+        "T3": set(),
+        "T4": {"VOF"},
+    }
 
 
 def test_a_department_gets_its_own_themes_and_the_shared_ones_in_the_documents_order(goal):
     amf = C.themes_for(goal, "AMF")
     assert records(amf, "tema_id", "avdelningar") == [("T2", ("AMF",)), ("T3", None)]
-    assert list(amf.index) == [0, 1]
-    assert list(C.themes_for(goal, "ALLA")["tema_id"]) == ["T2", "T1", "T3"]
+    assert list(amf.index) == [0, 1] and list(amf.columns) == [*goal.teman.columns, "avdelningar"]
+    assert list(C.themes_for(goal, "ALLA")["tema_id"]) == ["T2", "T1", "T3", "T4"]
+    assert list(C.themes_for(goal, "VOF")["tema_id"]) == ["T1", "T3", "T4"]
     assert list(C.themes_for(goal, "SFF")["tema_id"]) == ["T3"]
 
 
@@ -222,6 +230,7 @@ def test_activities_of_a_department_in_its_themes(goal):
         "A1",
         "A2",
         "A3",
+        "A4",
     ]
 
 
@@ -237,6 +246,13 @@ def test_subgoal_coverage_counts_a_departments_themes_and_indicators(ds, goal):
     every = C.subgoal_coverage(ds, goal, "ALLA").set_index("nr")
     assert every.at[2, "teman"] == 2 and every.at[2, "indikatorer"] == 4
     assert every.at[2, "tema_namn"] == ["Arbete", "Kompetens"]
+    # a theme of the sub-goal without any indicator counts as a theme, with no indicators
+    vof = C.subgoal_coverage(ds, goal, "VOF").set_index("nr")
+    assert (vof.at[3, "teman"], vof.at[3, "indikatorer"], vof.at[3, "tema_namn"]) == (
+        1,
+        0,
+        ["Stöd"],
+    )
 
 
 def test_department_subgoal_matrix_counts_themes_per_department_and_sub_goal(ds, goal):
@@ -245,7 +261,7 @@ def test_department_subgoal_matrix_counts_themes_per_department_and_sub_goal(ds,
         "AMF": {1: 0, 2: 1, 3: 0},
         "SFF": {1: 0, 2: 0, 3: 0},
         "SOF": {1: 1, 2: 1, 3: 0},
-        "VOF": {1: 1, 2: 1, 3: 0},
+        "VOF": {1: 1, 2: 1, 3: 1},
     }
     assert list(matrix.columns) == [1, 2, 3] and all(matrix.dtypes == "int64")
 
@@ -270,6 +286,24 @@ def test_goals_without_indicators_name_the_theme_horizon_and_its_goals(goal):
             "antal_mal": 1,
             "mal": ["Gemensamt forum"],
             "kalla_avsnitt": "Tema Samverkan",
+        },
+        {
+            "tema_id": "T4",
+            "tema": "Stöd",
+            "horisont": "kort sikt",
+            "status": "saknas",
+            "antal_mal": 1,
+            "mal": ["Stödsamtal"],
+            "kalla_avsnitt": "Tema Stöd",
+        },
+        {
+            "tema_id": "T4",
+            "tema": "Stöd",
+            "horisont": "lång sikt",
+            "status": "saknas",
+            "antal_mal": 0,
+            "mal": [],
+            "kalla_avsnitt": "Tema Stöd",
         },
     ]
     assert list(C.goals_without_indicators(goal, "SOF")["tema_id"]) == ["T3"]
@@ -312,6 +346,7 @@ def crosswalk(ds, department):
     ]
 
 
+NOT_RESPONSIBLE = "Förvaltningen var inte ansvarig för insatsen 2018–2019."
 IPS_WHY = (
     "Bara en sammanlagd siffra för 2012–2018: drygt\u00a0212\u00a0personer deltagare 2012–2018."
 )
@@ -322,10 +357,14 @@ def test_the_overview_crosswalk_has_every_link_of_the_years_themes_with_its_base
         ("K1", "Kompetens", ["mhfa-r1", "mhfa-r2"], None),
         ("K2", None, ["act-r1"], None),
         ("K3", "Arbete", [], IPS_WHY),
-        ("K4", "Samverkan", [], "Ingen siffra för nådda eller utbildade personer redovisad."),
+        ("K4", "Samverkan", ["samordning-r1"], None),
         ("K6", None, [], IPS_WHY),  # K5 links a theme of another year: left out
         ("K7", "Kompetens", ["act-r1"], None),
-        ("K8", "Arbete", [], "Inga siffror redovisade."),
+        ("K8", "Arbete", [], "Ingen siffra för nådda eller utbildade personer redovisad."),
+        ("K9", "Samverkan", [], "Inga siffror redovisade."),
+        ("K10", "Samverkan", ["mhfa-r1", "mhfa-r2"], None),
+        ("K11", None, ["samordning-r1"], None),
+        ("K12", None, [], "Inga siffror redovisade."),
     ]
     cw = C.crosswalk_for(ds, "ALLA")  # the latest goal year by default
     assert list(cw.columns) == list(C.CROSSWALK_COLUMNS)
@@ -338,38 +377,50 @@ def test_a_departments_crosswalk_holds_its_initiatives_and_its_indicators_links(
     assert crosswalk(ds, "SOF") == [
         ("K1", "Kompetens", ["mhfa-r2"], None),
         ("K2", None, ["act-r1"], None),
+        ("K4", "Samverkan", [], NOT_RESPONSIBLE),  # the shared indicator; no one ran it
         ("K7", "Kompetens", ["act-r1"], None),
+        ("K9", "Samverkan", [], "Inga siffror redovisade."),
+        ("K10", "Samverkan", ["mhfa-r2"], None),
     ]
     # VOF never ran ACT, but ACT's link is to VOF's indicator T1-L1: there, without a baseline
     assert crosswalk(ds, "VOF") == [
         ("K1", "Kompetens", ["mhfa-r1", "mhfa-r2"], None),
-        (
-            "K7",
-            "Kompetens",
-            [],
-            "Förvaltningen var inte ansvarig för insatsen 2018–2019 (det var SOF).",
-        ),
+        ("K4", "Samverkan", [], NOT_RESPONSIBLE),
+        ("K7", "Kompetens", [], NOT_RESPONSIBLE[:-1] + " (det var SOF)."),
+        ("K10", "Samverkan", ["mhfa-r1", "mhfa-r2"], None),
     ]
-    assert crosswalk(ds, "AMF") == [("K3", "Arbete", [], IPS_WHY), ("K6", None, [], IPS_WHY)]
-    assert crosswalk(ds, "SFF") == []  # P-SHOUT's only link is to another year's theme
+    assert crosswalk(ds, "AMF") == [
+        ("K3", "Arbete", [], IPS_WHY),
+        ("K4", "Samverkan", [], NOT_RESPONSIBLE),
+        ("K6", None, [], IPS_WHY),
+        ("K10", "Samverkan", [], NOT_RESPONSIBLE[:-1] + " (det var SOF, VOF)."),
+        ("K12", None, [], "Inga siffror redovisade."),  # P-SHOUT itself reported none
+    ]
 
 
 def test_without_a_goal_year_the_crosswalk_keeps_links_without_a_theme(ds):
     cw = C.crosswalk_for(W.dataset(goal_years=()), "ALLA")
-    assert list(cw["koppling_id"]) == ["K2", "K6"]
-    assert cw["indikator"].tolist() == [None, None]
+    assert list(cw["koppling_id"]) == ["K2", "K6", "K11", "K12"]
+    assert cw["indikator"].tolist() == [None] * 4
 
 
 def test_ended_initiatives_are_those_that_did_not_return_in_any_form(ds):
-    ended = C.ended_without_successor(C.crosswalk_for(ds, "ALLA"))
-    # ACT ended (K2) but returns in a new form (K7); IPS likewise (K6, K3)
-    assert list(ended["koppling_id"]) == ["K4"] and list(ended.index) == [0]
+    cw = C.crosswalk_for(ds, "ALLA")
+    ended = C.ended_without_successor(cw)
+    # ACT ended (K2) but returns in a new form (K7); IPS likewise (K6, K3); Samordning had
+    # no successor in its theme (K4) but continues (K11); P-SHOUT was wound up (K12)
+    assert list(ended["koppling_id"]) == ["K12"] and list(ended.index) == [0]
+    assert list(ended.columns) == list(cw.columns)
+    both = pd.concat([cw, cw.assign(koppling_id=cw["koppling_id"] + "b")], ignore_index=True)
+    assert list(C.ended_without_successor(both)["koppling_id"]) == ["K12"]  # once each
 
 
 def test_themes_without_precursor_continue_no_initiative(ds, goal):
     new = C.themes_without_precursor(ds, goal, "ALLA")
-    assert list(new["tema_id"]) == ["T3"] and list(new.index) == [0]
-    assert C.themes_without_precursor(ds, goal, "SOF")["tema_id"].tolist() == ["T3"]
+    assert list(new["tema_id"]) == ["T4"] and list(new.index) == [0]
+    assert list(new.columns) == [*goal.teman.columns, "avdelningar"]
+    assert C.themes_without_precursor(ds, goal, "VOF")["tema_id"].tolist() == ["T4"]
+    assert C.themes_without_precursor(ds, goal, "SOF").empty
 
 
 # -- goal attainment -------------------------------------------------------------------------------
@@ -454,7 +505,12 @@ def test_indicator_status_for_one_department_carries_target_comment_and_baseline
     }
     assert [b["resultat_id"] for b in first["baslinje_2018_2019"]] == ["mhfa-r1", "mhfa-r2"]
     assert [b["resultat_id"] for b in st.iloc[1]["baslinje_2018_2019"]] == ["act-r1"]
-    assert st.iloc[2]["gemensam"] is True and st.iloc[2]["baslinje_2018_2019"] == []
+    assert st.iloc[2]["gemensam"] is True
+    assert [b["resultat_id"] for b in st.iloc[2]["baslinje_2018_2019"]] == [
+        "samordning-r1",
+        "mhfa-r1",
+        "mhfa-r2",
+    ]
     assert list(st["forvaltning"]) == ["SOF", "SOF", "SOF"]
 
 
@@ -467,7 +523,9 @@ def test_status_counts_per_department_with_every_status_and_a_total(ds):
         "SOF": {C.UPPNATT: 1, C.PA_VAG: 0, C.EJ_UPPNATT: 0, C.EJ_RAPPORTERAT: 1, C.MAL_SAKNAS: 1, "totalt": 3},
         "VOF": {C.UPPNATT: 0, C.PA_VAG: 1, C.EJ_UPPNATT: 0, C.EJ_RAPPORTERAT: 1, C.MAL_SAKNAS: 1, "totalt": 3},
     }  # fmt: skip
-    empty = C.status_counts(C.indicator_status(ds, 2026, "XYZ"))
+    nothing = C.indicator_status(ds, 2026, "XYZ")
+    assert nothing.empty and list(nothing.columns) == list(C.indicator_status(ds, 2026, "SOF"))
+    empty = C.status_counts(nothing)
     assert empty.empty and list(empty.columns) == [*C.STATUSES, "totalt"]
 
 
@@ -501,6 +559,7 @@ def test_value_trend_gives_each_goal_years_value_or_none(ds):
         ("minska_procent", 10, 9.0, 10.0, C.UPPNATT),  # exactly −10 %
         ("oka_procent", 50, 14.0, 10.0, C.PA_VAG),  # +40 %: short of +50 %
         ("oka_procent", 50, 16.0, 10.0, C.UPPNATT),
+        ("oka_procent", 10, 10.995, 10.0, C.PA_VAG),  # +9.95 %: just short
         ("oka_procentenheter", 2, 12.0, 10.0, C.UPPNATT),
         ("oka_procentenheter", 2, 11.0, 10.0, C.PA_VAG),
         ("minska_procentenheter", 2, 10.0, 10.0, C.EJ_UPPNATT),
@@ -519,3 +578,18 @@ def test_assess_at_the_edges_of_each_kind_of_target(maltyp, target, value, basel
 @pytest.mark.parametrize(("value", "baseline"), [(0.8, 1), (0.4, 0.5)])
 def test_a_relative_target_met_exactly_is_reached_whatever_the_floats(value, baseline):
     assert C.assess("minska_procent", 20, value, baseline) == C.UPPNATT
+
+
+def test_the_crosswalk_and_the_status_of_a_year_use_that_years_themes_not_the_latest(ds):
+    later = dataclasses.replace(
+        ds.goals[2028],
+        year=2029,
+        teman=ds.goals[2028].teman.query("tema_id != 'T1'"),
+        indikatorer=ds.goals[2028].indikatorer.query("tema_id != 'T1'"),
+    )
+    world = dataclasses.replace(ds, goals={**ds.goals, 2029: later})
+    assert "K1" not in set(C.crosswalk_for(world, "ALLA")["koppling_id"])  # 2029: no T1
+    cw_2026 = C.crosswalk_for(world, "ALLA", 2026)
+    assert cw_2026.loc[cw_2026["koppling_id"] == "K1", "tema"].tolist() == ["Kompetens"]
+    st = C.indicator_status(world, 2026, "SOF")
+    assert [b["resultat_id"] for b in st.iloc[0]["baslinje_2018_2019"]] == ["mhfa-r1", "mhfa-r2"]
