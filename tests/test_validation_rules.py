@@ -451,6 +451,7 @@ def test_the_unit_beside_a_value_must_be_the_indicators_unit_in_mal():
             "kör `python -m report_utils rebuild-values 2026` så att arbetsboken visar rätt enhet",
         )
     ]
+    assert V.check_indicator_values(sheet, INDIKATORER, 2026) == problems
     _frame, without_year = V.parse_indicator_values(sheet, INDIKATORER)
     assert without_year[0].expected == (
         "enheten stämmer inte med mal.xlsx, där indikatorn har enheten 'andel'; "
