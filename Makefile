@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help report test validate lab bench browser lint clean
+.PHONY: help report test validate lab bench browser lint clean mutation
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,8 +47,18 @@ lab: $(STAMP) ## start JupyterLab in notebooks/ (the explorer: notebooks/explore
 bench: $(STAMP) ## measure render speed as ratios: fast vs papermill+nbconvert CLI, kernel vs fresh-kernel floor, warm rerun, 10 synthetic years
 	$(PY) scripts/bench.py
 
+# mutmut 3 (configured in pyproject.toml [tool.mutmut]) copies the project into mutants/ and
+# forks a worker per mutant; a fresh run each time, so the shares reflect the current tests.
+mutation: $(STAMP) ## mutation-test the rule modules (validation, compare, formatting, cache key) and print the share of mutants killed (tens of minutes; not part of the test target)
+	rm -rf mutants && mkdir mutants
+	@echo "mutmut run --max-children 2 (log: mutants/run.log) …"
+	@start=$$(date +%s); \
+	  $(PY) -m mutmut run --max-children 2 > mutants/run.log 2>&1 || { tail -c 3000 mutants/run.log; exit 1; }; \
+	  echo "mutmut run took $$(( $$(date +%s) - start )) s"
+	$(PY) scripts/mutation_report.py
+
 lint: $(STAMP) ## ruff check
 	$(PY) -m ruff check src tests scripts
 
 clean: ## remove outputs and caches (keeps .venv)
-	rm -rf outputs/html outputs/pdf outputs/notebooks outputs/.cache outputs/.render.lock* outputs/screenshots .pytest_cache
+	rm -rf outputs/html outputs/pdf outputs/notebooks outputs/.cache outputs/.render.lock* outputs/screenshots .pytest_cache mutants
