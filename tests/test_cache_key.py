@@ -263,6 +263,7 @@ def test_the_manifest_is_saved_and_read_back_as_json_named_by_year_and_departmen
     stored = json.loads(path.read_text("utf-8"))
     assert stored == {
         "v": cache.Manifest.VERSION,
+        "pdfs": {},  # no PDF printed from this report yet
         "reports": {
             "2026/SOF": {"key": "a" * 64, "html": html.stat().st_size, "executed": 13},
         },

@@ -535,6 +535,10 @@ def assess(maltyp: str | None, target: float | None, value, baseline) -> str:
         )
     else:  # procentenheter
         change = baseline - value if down else value - baseline
+    # values are typed with a few decimals; binary floats make (1 - 0.8) / 1 * 100 come out
+    # as 19.999999999999996. Rounded far below any typed precision, a target met exactly is
+    # reached, as a reader computing it by hand would say.
+    change = round(change, 9)
     if change >= target:
         return UPPNATT
     return PA_VAG if change > 0 else EJ_UPPNATT
