@@ -1,5 +1,6 @@
 """The output folder under stress: two renders at once, interrupted and killed renders,
-files and permissions in the way, a full disk. Every run is a CLI process of its own."""
+files and permissions in the way, a full disk. Every run under test is a CLI process of
+its own."""
 
 from __future__ import annotations
 
@@ -44,11 +45,17 @@ def check_whole(out) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """The grid rendered once, undisturbed: what every other run must end with."""
+def reference(tmp_path_factory, settings):
+    """The grid rendered once, undisturbed: what every other run must end with. Rendered
+    in this process (the ``render`` the CLI calls; a CLI run giving the same bytes is
+    test_render's batch-and-alone test), so the runs under test are the only processes."""
+    from report_utils.render import render
+
     out = tmp_path_factory.mktemp("reference")
-    proc = run(out, *GRID, "--no-progress")
-    assert proc.returncode == 0, proc.stderr
+    summary = render(
+        settings.with_(out_dir=out, pdf=False), ["VOF", "AMF"], [2019, 2026], progress=False
+    )
+    assert not summary.failed, summary.failed
     return out, check_whole(out)
 
 

@@ -298,10 +298,9 @@ def test_editing_a_data_file_re_renders_exactly_the_reports_that_read_it(
     after = tree(out / "html")
     for name in ("2018/AMF.html", "2026/AMF.html"):
         assert after[name] == before[name], name
-    fresh = tmp_path / "fresh"
-    fresh_args = ["render", "--data-dir", str(data_copy), "--out", str(fresh), "--year", "2026"]
-    assert run_cli(*fresh_args, "--department", "AMF").returncode == 0
-    assert (fresh / "html/2026/AMF.html").read_bytes() == after["2026/AMF.html"]
+    fresh = local.with_(out_dir=tmp_path / "fresh")
+    assert not render(fresh, ["AMF"], [2026], progress=False).failed
+    assert (fresh.html_dir / "2026/AMF.html").read_bytes() == after["2026/AMF.html"]
 
 
 def test_cache_key_changes_with_each_input_and_only_with_those(settings, tmp_path, monkeypatch):
@@ -417,7 +416,8 @@ def test_invalid_data_stops_render_with_all_problems_and_keeps_earlier_html(
 
     out = tmp_path / "out"
     args = ["render", "--data-dir", str(data_copy), "--out", str(out), "--department", "VOF"]
-    assert run_cli(*args, "--year", "2019").returncode == 0
+    earlier = settings.with_(data_dir=data_copy, out_dir=out, pdf=False)
+    assert not render(earlier, ["VOF"], [2019], progress=False).failed
     before = (out / "html" / "2019" / "VOF.html").read_bytes()
     edit_cell(data_copy / "insatser_2018-2019.xlsx", "resultat", "varde", "många", row=3)
     edit_cell(data_copy / "2026/mal.xlsx", "teman", "delmal", "12", row=2)
