@@ -588,3 +588,18 @@ def test_the_crosswalk_and_the_status_of_a_year_use_that_years_themes_not_the_la
     assert cw_2026.loc[cw_2026["koppling_id"] == "K1", "tema"].tolist() == ["Kompetens"]
     st = C.indicator_status(world, 2026, "SOF")
     assert [b["resultat_id"] for b in st.iloc[0]["baslinje_2018_2019"]] == ["mhfa-r1", "mhfa-r2"]
+
+
+def test_a_remembered_result_cannot_be_changed_by_the_caller_that_received_it():
+    """Responsibility and the crosswalk are computed once per data set; what a caller gets
+    is a copy, so editing it changes neither the next caller's result nor the memo."""
+    ds = W.dataset()
+    first = C.responsibility(ds)
+    expected = first.copy()
+    first.iloc[:, :] = None
+    pd.testing.assert_frame_equal(C.responsibility(ds), expected)
+    walk = C.crosswalk_for(ds, "ALLA", 2026)
+    expected_walk = walk.copy()
+    walk.drop(walk.index, inplace=True)
+    pd.testing.assert_frame_equal(C.crosswalk_for(ds, "ALLA", 2026), expected_walk)
+    assert C.crosswalk_for(ds, "ALLA", 2026) is not C.crosswalk_for(ds, "ALLA", 2026)

@@ -5,6 +5,7 @@ what a skipped PDF step does, the running head's CSS string and the landing page
 from __future__ import annotations
 
 import io
+import json
 import re
 
 from report_utils import pdf
@@ -53,6 +54,29 @@ def test_manifest_keeps_a_pdf_fresh_for_its_key_and_matching_for_its_html(tmp_pa
     path.write_bytes(b"%PDF cut")  # replaced by something else: neither
     assert not again.pdf_is_fresh("SOF", 2026, "key-1", path)
     assert not again.pdf_matches("SOF", 2026, "html-1", path)
+
+
+def test_a_forgotten_pdf_is_neither_fresh_nor_matching_and_the_others_stay(tmp_path):
+    """``forget_pdf`` (a PDF removed or failed) drops that report's entry and only that one,
+    in memory and in the saved manifest; entries a newer program cannot read are ignored."""
+    sof, vof = tmp_path / "SOF.pdf", tmp_path / "VOF.pdf"
+    for path in (sof, vof):
+        path.write_bytes(b"%PDF 1")
+    manifest = Manifest(tmp_path / "manifest.json")
+    manifest.record_pdf("SOF", 2026, "key", "html", sof)
+    manifest.record_pdf("VOF", 2026, "key", "html", vof)
+    manifest.forget_pdf("SOF", 2026)
+    manifest.forget_pdf("AMF", 2019)  # never printed: nothing to forget, no error
+    manifest.save()
+    for m in (manifest, Manifest(tmp_path / "manifest.json")):
+        assert not m.pdf_is_fresh("SOF", 2026, "key", sof)
+        assert not m.pdf_matches("SOF", 2026, "html", sof)
+        assert m.pdf_is_fresh("VOF", 2026, "key", vof) and m.pdf_matches("VOF", 2026, "html", vof)
+    stored = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert list(stored["pdfs"]) == ["2026/VOF"]
+    stored["pdfs"]["2026/VOF"] = {"key": "key"}  # a broken entry: no html, no size
+    (tmp_path / "manifest.json").write_text(json.dumps(stored), "utf-8")
+    assert not Manifest(tmp_path / "manifest.json").pdf_is_fresh("VOF", 2026, "key", vof)
 
 
 def test_with_pdfs_off_an_outdated_pdf_is_removed_and_a_matching_one_kept(tmp_path):
