@@ -17,11 +17,29 @@ start-up and leave a worker idle):
   notebook for an idle message that never comes and errors every cell. Coverage here
   measures the rule modules through the tests (``[tool.coverage.run]`` in pyproject.toml),
   not the thin notebooks, so nbval's in-kernel coverage is switched off.
+
+A report process that the fast engine forks from a test runs without coverage's tracer
+(``_untraced_child``).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
+
+
+def _untraced_child() -> None:
+    # A report process forked by the fast engine inherits coverage's tracer from the test
+    # process. Coverage never saves what such a child measures (the rules are measured in
+    # the tests' own process), but the tracer is called on every Python function call there
+    # and makes each report render about 1.6 times slower. A kernel has no tracer, so
+    # removing it also keeps the child as JupyterLab would run it.
+    sys.settrace(None)
+
+
+os.register_at_fork(after_in_child=_untraced_child)
 
 
 def _is_notebook_cell(item: pytest.Item) -> bool:
@@ -68,14 +86,40 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The tests marked ``slow`` first (a stable sort: otherwise in file order), so the
-    longest single tests are not the last ones handed out while a worker idles."""
+    longest single tests are not the last ones handed out while a worker idles.
+
+    Those end-to-end tests, and the readers of the shared render, run without coverage
+    (pytest-cov's ``no_cover``; set-up included, below): the rules' coverage is what the
+    tests of the rules reach, and coverage's tracer, called on every Python function call,
+    made a full render about 1.7 times slower."""
+    for item in items:
+        if item.get_closest_marker("slow") or item.nodeid.split("::")[0] in SHARED_RENDER_FILES:
+            item.add_marker(pytest.mark.no_cover)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    # nbval reads this option when its first cell starts the kernel (nbval/plugin.py,
-    # IPyNbFile.setup); pytest-cov keeps its own copy of the options, so its measuring of
-    # the tests is unaffected.
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item):
+    """pytest-cov pauses coverage for a ``no_cover`` test's call only; its fixtures (the
+    shared full render) are set up without it too.
+
+    And a notebook's first cell starts its kernel here: nbval reads ``cov_source`` then
+    (nbval/plugin.py, IPyNbFile.setup) to start coverage in the kernel, which is switched
+    off (see the top of this file); pytest-cov keeps its own copy of the options, so its
+    measuring of the tests is unaffected."""
     if _is_notebook_cell(item) and getattr(item.config.option, "cov_source", None):
         item.config.option.cov_source = None
+    controller = _coverage(item.config) if item.get_closest_marker("no_cover") else None
+    if controller is not None and controller.started:
+        controller.pause()
+        try:
+            yield
+        finally:
+            controller.resume()
+    else:
+        yield
+
+
+def _coverage(config: pytest.Config):
+    plugin = config.pluginmanager.getplugin("_cov")
+    return getattr(plugin, "cov_controller", None) if plugin else None
