@@ -603,3 +603,9 @@ def test_a_remembered_result_cannot_be_changed_by_the_caller_that_received_it():
     walk.drop(walk.index, inplace=True)
     pd.testing.assert_frame_equal(C.crosswalk_for(ds, "ALLA", 2026), expected_walk)
     assert C.crosswalk_for(ds, "ALLA", 2026) is not C.crosswalk_for(ds, "ALLA", 2026)
+
+
+def test_a_relative_decrease_just_short_of_its_target_is_on_its_way():
+    assert C.assess("minska_procent", 20, 80, 100) == C.UPPNATT
+    assert C.assess("minska_procent", 20, 80.1, 100) == C.PA_VAG
+    assert C.assess("oka_procent", 20, 119.9, 100) == C.PA_VAG

@@ -614,3 +614,16 @@ def test_a_row_without_a_year_is_left_to_the_required_cell_check():
 def test_rows_keep_their_excel_row_numbers():
     sheet = ansvar({"insats_id": "a"}, {"insats_id": "b"})
     assert list(sheet.frame[ROW]) == [2, 3]
+
+
+def test_a_blank_value_stays_not_reported_when_every_other_value_is_a_number():
+    """A sheet whose values are all numbers or blank: the blank stays ``None`` ("ej
+    rapporterat"), never NaN (which the status would read as a number)."""
+    sheet = varden(
+        {"indikator_id": "T1-K1", "forvaltning": "SOF", "varde": "23,5 %"},
+        {"indikator_id": "T1-K2", "forvaltning": "SOF", "kommentar": "kommer i mars"},
+    )
+    frame, problems = V.parse_indicator_values(sheet, INDIKATORER, 2026)
+    assert problems == []
+    assert frame["varde"].dtype == object
+    assert frame["varde"].iloc[0] == 23.5 and frame["varde"].iloc[1] is None
