@@ -55,6 +55,7 @@ MAX_BYTES = 1_000_000
 # shrunk to fit its widest table (Chromium does this: smaller text on every page).
 PRINT_WIDTH = 680
 SCREEN = {"width": 1100, "height": 900}  # the 60rem text column and its margins
+LAPTOP = {"width": 1280, "height": 800}  # "screens" of a report are counted at this size
 PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10: content reflows at 320 CSS px
 PDF_MAX_BYTES = 2_000_000
 A4_MM = (210, 297)
@@ -174,6 +175,7 @@ class Visit:
     print: dict
     phone: dict = field(default_factory=dict)
     axe: list[str] = field(default_factory=list)
+    screens: float = 0.0  # the page's height in 1280×800 screens, details closed
 
 
 @pytest.fixture(scope="session")
@@ -194,6 +196,8 @@ def visits(browser, rendered, screenshot_dir) -> dict[Path, Visit]:
             screen = tab.page.evaluate(PAGE_FACTS_JS)
             violations = axe_violations(tab.page)
             tab.screenshot(screenshot_dir / f"{name}.png")
+            tab.page.set_viewport_size(LAPTOP)
+            screens = tab.page.evaluate("document.documentElement.scrollHeight") / LAPTOP["height"]
             tab.page.set_viewport_size(PHONE)
             phone = tab.page.evaluate(REFLOW_JS)
             if path.parent == settings.html_dir:  # the landing page: its grid becomes cards
@@ -204,7 +208,7 @@ def visits(browser, rendered, screenshot_dir) -> dict[Path, Visit]:
             printed = tab.page.evaluate(PAGE_FACTS_JS)
             tab.page.emulate_media(media="screen")
             tab.page.set_viewport_size(SCREEN)
-            result[path] = Visit(log, screen, printed, phone, violations)
+            result[path] = Visit(log, screen, printed, phone, violations, screens)
     finally:
         tab.close()
     return result
@@ -537,3 +541,19 @@ def test_html_in_spreadsheet_is_shown_as_text_and_never_runs(browser, hostile_re
     assert not tried_x, f"{report}: the browser tried to load {tried_x}"
     assert not log.foreign_requests(), f"{report}: requests left the page {log.foreign_requests()}"
     assert not log.page_errors and not log.console_errors, (log.page_errors, log.console_errors)
+
+
+def test_a_report_is_short_at_most_12_screens_for_a_department_and_18_for_the_city(
+    rendered, visits
+):
+    """Issue 11's length: at 1280×800 with the appendix and details folded, as a reader
+    first opens it, a department's report is at most 12 screens and the city's at most 18."""
+    settings, _ = rendered
+    too_long = {}
+    for path, visit in visits.items():
+        if path.parent == settings.html_dir:
+            continue
+        limit = 18 if path.stem == "ALLA" else 12
+        if visit.screens > limit:
+            too_long[f"{path.parent.name}/{path.stem}"] = (round(visit.screens, 1), limit)
+    assert not too_long, f"reports longer than allowed (screens, limit): {too_long}"
