@@ -11,24 +11,13 @@ Accessibility is checked with axe-core, the copy bundled in the PyPI package
 from __future__ import annotations
 
 import base64
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+# Chromium is found and started exactly as the PDF step does (report_utils.pdf)
+from report_utils.pdf import LAUNCH_ARGS, chromium_executable  # noqa: F401
+
 INSTALL_HINT = "run `make browser` (Debian package chromium)"
-
-
-def chromium_executable() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 #: The WCAG 2.0 and 2.1 success criteria of levels A and AA, as axe-core tags its rules.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
