@@ -103,3 +103,34 @@ def rendered_all(tmp_path_factory, settings):
             assert not summary.failed, [(o.department, o.year, o.error) for o in summary.failed]
             done.write_text("ok", "utf-8")
     return settings.with_(out_dir=out)
+
+
+# -- the README followed literally (test_collect, test_newyear, test_agreement) ---------------
+def readme_steps(settings: Settings, heading: str) -> list[str]:
+    """The shell commands of one README section (its ```sh blocks), as a user reads them."""
+    import re
+
+    readme = (settings.project_root / "README.md").read_text("utf-8")
+    section = readme.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    return [s.strip() for s in re.findall(r"```sh\n(.*?)\n\s*```", section, re.S)]
+
+
+class ReadmeProject:
+    """A copy of the project as an analyst has it (data, notebooks, pyproject.toml) in which
+    README commands run as typed: in its folder, as separate processes, with ``.venv/bin/
+    python`` being the test's interpreter. ``env``: the environment (default: this one)."""
+
+    def __init__(self, settings: Settings, folder: Path, env: dict | None = None):
+        self.path = folder
+        shutil.copytree(settings.data_dir, folder / "data")
+        shutil.copytree(settings.project_root / "notebooks", folder / "notebooks")
+        shutil.copy(settings.project_root / "pyproject.toml", folder / "pyproject.toml")
+        self.env = {**(os.environ if env is None else env), "REPORT_UTILS_ROOT": str(folder)}
+
+    def run(self, command: str):
+        import subprocess
+        import sys
+
+        argv = command.split()
+        argv[0] = sys.executable  # the project's .venv python, here the test's interpreter
+        return subprocess.run(argv, cwd=self.path, env=self.env, capture_output=True, text=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 import msgpack
 import pytest
 
+from conftest import ReadmeProject, readme_steps
 from report_utils import ocr
 from report_utils.agreement import CHANGES_FILE, AgreementError, import_agreement
 from report_utils.errors import ParameterError
@@ -459,32 +460,18 @@ def test_the_accuracy_script_says_plainly_which_targets_of_issue_17_are_missed(
 
 
 # -- the README ------------------------------------------------------------------------------
-def _readme_steps(readme: str) -> list[str]:
-    section = readme.split("## Importera nästa års överenskommelse", 1)[1].split("\n## ", 1)[0]
-    return [s.strip() for s in re.findall(r"```sh\n(.*?)\n\s*```", section, re.S)]
-
-
 def test_readme_import_section_followed_literally(settings, tmp_path, word_cache):
-    readme = (settings.project_root / "README.md").read_text("utf-8")
-    steps = _readme_steps(readme)
+    steps = readme_steps(settings, "Importera nästa års överenskommelse")
     assert steps == [
         ".venv/bin/python -m report_utils import-agreement overenskommelse-2027.txt --year 2027",
         ".venv/bin/python -m report_utils validate",
     ]
-    project = tmp_path / "projekt"
-    shutil.copytree(settings.data_dir, project / "data")
-    shutil.copy(settings.project_root / "pyproject.toml", project / "pyproject.toml")
-    (project / "notebooks").mkdir()
+    copy = ReadmeProject(settings, tmp_path / "projekt", env={"PATH": "/usr/bin:/bin"})
+    project, run = copy.path, copy.run
     (project / "overenskommelse-2027.txt").write_text(AGREEMENT, "utf-8")
     # the word-list cache as a user has it after their first import (building it is
     # tested above and costs seconds)
     shutil.copytree(word_cache, project / "outputs" / ".cache")
-
-    def run(command: str) -> subprocess.CompletedProcess:
-        argv = command.split()
-        argv[0] = sys.executable  # the project's .venv python, here the test's interpreter
-        env = {"REPORT_UTILS_ROOT": str(project), "PATH": "/usr/bin:/bin"}
-        return subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True)
 
     imported = run(steps[0])
     assert imported.returncode == 0, imported.stderr

@@ -4,8 +4,6 @@ README's "Insamling av indikatorvärden" section followed literally."""
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit_cell
+from conftest import ReadmeProject, edit_cell, readme_steps
 from report_utils import compare as C
 from report_utils.cli import main
 from report_utils.collect import collect_forms, rebuild_values_workbook, round_status
@@ -451,16 +449,9 @@ def test_rebuild_refuses_while_the_workbook_is_open_in_excel(data_copy):
 
 
 # -- the README section, followed literally -----------------------------------------------------
-def _readme_steps(readme: str) -> list[str]:
-    section = readme.split("## Insamling av indikatorvärden / Collecting indicator values", 1)[1]
-    section = section.split("\n## ", 1)[0]
-    return [s.strip() for s in re.findall(r"```sh\n(.*?)\n\s*```", section, re.S)]
-
-
 @pytest.mark.slow
 def test_readme_collection_section_followed_literally(settings, tmp_path, capsys):
-    readme = (settings.project_root / "README.md").read_text("utf-8")
-    steps = _readme_steps(readme)
+    steps = readme_steps(settings, "Insamling av indikatorvärden / Collecting indicator values")
     assert steps == [
         ".venv/bin/python -m report_utils forms 2026",
         ".venv/bin/python -m report_utils collect 2026 inkomna/",
@@ -468,16 +459,8 @@ def test_readme_collection_section_followed_literally(settings, tmp_path, capsys
         ".venv/bin/python -m report_utils status 2026",
         ".venv/bin/python -m report_utils rebuild-values 2026",
     ]
-    project = tmp_path / "projekt"
-    shutil.copytree(settings.data_dir, project / "data")
-    shutil.copytree(settings.project_root / "notebooks", project / "notebooks")
-    shutil.copy(settings.project_root / "pyproject.toml", project / "pyproject.toml")
-    env = {**os.environ, "REPORT_UTILS_ROOT": str(project)}
-
-    def run(command: str) -> subprocess.CompletedProcess:
-        argv = command.split()
-        argv[0] = sys.executable  # the project's .venv python, here the test's interpreter
-        return subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True)
+    copy = ReadmeProject(settings, tmp_path / "projekt")
+    project, run = copy.path, copy.run
 
     made = run(steps[0])  # 1. the forms
     assert made.returncode == 0, made.stderr

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import header_index
+from conftest import ReadmeProject, header_index, readme_steps
 from report_utils import compare as C
 from report_utils.errors import ParameterError
 from report_utils.model import load_dataset
@@ -136,34 +134,21 @@ def test_synthetic_values_give_every_status(data_copy):
     assert C.value_trend(ds, "T23-K3", "SOF") == {2026: 90, 2027: 1120}
 
 
-def _readme_steps(readme: str) -> list[str]:
-    section = readme.split("## Lägga till nästa års data", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sh\n(.*?)\n\s*```", section, re.S)
-
-
 @pytest.mark.slow
 def test_readme_next_year_section_followed_literally(settings, tmp_path):
-    readme = (settings.project_root / "README.md").read_text("utf-8")
-    steps = [s.strip() for s in _readme_steps(readme)]
+    steps = readme_steps(settings, "Lägga till nästa års data")
     assert steps == [
         ".venv/bin/python -m report_utils new-year 2027",
         ".venv/bin/python -m report_utils validate",
         "make report",
     ]
-    project = tmp_path / "projekt"
-    shutil.copytree(settings.data_dir, project / "data")
-    shutil.copytree(settings.project_root / "notebooks", project / "notebooks")
-    shutil.copy(settings.project_root / "pyproject.toml", project / "pyproject.toml")
-    env = {**os.environ, "REPORT_UTILS_ROOT": str(project)}
+    copy = ReadmeProject(settings, tmp_path / "projekt")
+    project = copy.path
 
-    def run(command: str) -> subprocess.CompletedProcess:
+    def run(command: str):
         # `make report` is `$(PY) -m report_utils render` (test_project checks the Makefile)
-        command = command.replace(
-            "make report", ".venv/bin/python -m report_utils render --no-progress"
-        )
-        argv = command.split()
-        argv[0] = sys.executable  # the project's .venv python, here the test's interpreter
-        return subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True)
+        make_report = ".venv/bin/python -m report_utils render --no-progress"
+        return copy.run(command.replace("make report", make_report))
 
     first = run(steps[0])  # step 1: new-year
     assert first.returncode == 0, first.stderr
