@@ -185,3 +185,47 @@ def test_formula_without_a_saved_result_is_a_located_problem(tmp_path):
 def test_no_formulas_means_no_second_read(tmp_path):
     path = _sheet_with(tmp_path, {"varde": (12, "General")})
     assert uncached_formulas(path) == {}
+
+
+# -- reading the same bytes again (model.read_checked) ---------------------------------------
+def _koppling(path, motivering="m", relation="fortsätter"):
+    row = {"koppling_id": "K1", "insats_id": "a", "relation": relation, "kalla_citat_2018": "c"}
+    return write_workbook(path, S.KOPPLING, {"koppling": [{**row, "motivering": motivering}]})
+
+
+def test_a_workbook_changed_on_disk_is_read_again_even_with_its_old_size_and_time(tmp_path):
+    import os
+
+    from report_utils.model import read_checked
+
+    path = _koppling(tmp_path / "k.xlsx", motivering="före")
+    first, _ = read_checked(path, S.KOPPLING, "k.xlsx")
+    stat = path.stat()
+    _koppling(path, motivering="efter")  # the same length of text, so much the same file
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    second, _ = read_checked(path, S.KOPPLING, "k.xlsx")
+    assert first["koppling"].frame.at[0, "motivering"] == "före"
+    assert second["koppling"].frame.at[0, "motivering"] == "efter"
+
+
+def test_a_workbook_read_again_gives_its_own_frames_and_the_same_located_problems(tmp_path):
+    from report_utils.model import read_checked
+
+    path = _koppling(tmp_path / "k.xlsx", relation="kanske")  # not one of the relations
+    first, problems = read_checked(path, S.KOPPLING, "k.xlsx")
+    (bad,) = problems
+    assert (bad.file, bad.sheet, bad.row, bad.column, bad.value) == (
+        "k.xlsx",
+        "koppling",
+        2,
+        "relation",
+        "kanske",
+    )
+    first["koppling"].frame.at[0, "motivering"] = "ändrad av den som läste"
+    problems.clear()
+    again, problems_again = read_checked(path, S.KOPPLING, "k.xlsx")
+    assert again["koppling"].frame.at[0, "motivering"] == "m"
+    assert problems_again == [bad]
+    # the same bytes under another name: the messages name that file
+    (other,) = read_checked(path, S.KOPPLING, "annan.xlsx")[1]
+    assert other.file == "annan.xlsx" and other.row == 2

@@ -483,6 +483,8 @@ def state():
         "environ": dict(os.environ),
         "threads": threading.active_count(),
         "tqdm": tqdm.tqdm.monitor_interval,
+        # finders of report_utils's own (importing six adds one of its own, as a kernel would)
+        "import system": [f for f in sys.meta_path if "report_utils" in repr(type(f))],
     }
 
 assert R._single_threaded()  # so the batch runs here, forking from this process
@@ -503,7 +505,8 @@ print("ok")
 def test_rendering_leaves_no_global_state_in_the_calling_process(tmp_path):
     """In a process of its own (single-threaded, as the command line is, so that the batch
     is forked from it): streams, file descriptors, signal handlers, environment, threads,
-    matplotlib's backend and IPython's shell are as they were after ``render()``."""
+    matplotlib's backend, IPython's shell and the import system's finders are as they were
+    after ``render()``."""
     proc = subprocess.run(
         [sys.executable, "-c", STATE_CHECK, str(tmp_path / "out")], capture_output=True, text=True
     )

@@ -32,6 +32,7 @@ The pipeline, one module per stage::
     agreement   importing next year's agreement text into a draft goals workbook
     agreement_diff  what changed since last year's goals; ids carried over
     workbooks   writing schema-conformant xlsx workbooks
+    lazyimport  deferring rfc3987_syntax's parser, which nbformat's import builds unused
     cli         ``python -m report_utils``
 """
 

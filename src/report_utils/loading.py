@@ -8,6 +8,7 @@ so that one run reports every problem in the data.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -201,7 +202,7 @@ def workbook_path(data_dir: Path, workbook: S.Workbook, year: int | None = None)
     return Path(data_dir) / rel
 
 
-def uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+def uncached_formulas(path: Path | bytes) -> dict[str, dict[tuple[int, int], str]]:
     """Cells holding a formula but no saved result, per sheet: ``{(row, column): formula}``.
 
     Excel saves each formula's last result beside it and openpyxl (``data_only``) reads that;
@@ -211,14 +212,17 @@ def uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     """
     from openpyxl import load_workbook
 
-    with zipfile.ZipFile(path) as archive:
+    def source():  # the file, or the file's bytes (each reader its own stream)
+        return io.BytesIO(path) if isinstance(path, bytes) else path
+
+    with zipfile.ZipFile(source()) as archive:
         parts = [
             n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
         ]
         if not any(_FORMULA_TAG.search(archive.read(n)) for n in parts):
             return {}
-    formulas = load_workbook(path, read_only=True, data_only=False)
-    results = load_workbook(path, read_only=True, data_only=True)
+    formulas = load_workbook(source(), read_only=True, data_only=False)
+    results = load_workbook(source(), read_only=True, data_only=True)
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
         for name in formulas.sheetnames:
@@ -240,22 +244,41 @@ def read_workbook(
     path: Path, workbook: S.Workbook, label: str | None = None
 ) -> tuple[dict[str, LoadedSheet], list[Problem]]:
     """Read every declared sheet of one xlsx file; problems instead of exceptions."""
+    label = label or path.name
+    content, problem = file_bytes(path, label)
+    if problem is not None:
+        return {}, [problem]
+    return parse_workbook(content, workbook, label)
+
+
+def file_bytes(path: Path, label: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a data file, or the problem that it is missing or cannot be read."""
+    if not path.is_file():
+        return None, Problem(label, expected="filen saknas; den ska finnas i datamappen")
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, _not_an_xlsx(label, exc)
+
+
+def _not_an_xlsx(label: str, exc: Exception) -> Problem:
+    return Problem(
+        label, expected=f"filen är ingen giltig Excel-fil (.xlsx): {exc.__class__.__name__}"
+    )
+
+
+def parse_workbook(
+    content: bytes, workbook: S.Workbook, label: str
+) -> tuple[dict[str, LoadedSheet], list[Problem]]:
+    """Every declared sheet of an xlsx file's bytes (``label``: the file, for messages)."""
     from openpyxl import load_workbook
 
-    label = label or path.name
     problems: list[Problem] = []
-    if not path.is_file():
-        return {}, [Problem(label, expected="filen saknas; den ska finnas i datamappen")]
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-        uncached = uncached_formulas(path)
+        uncached = uncached_formulas(content)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        return {}, [
-            Problem(
-                label,
-                expected=f"filen är ingen giltig Excel-fil (.xlsx): {exc.__class__.__name__}",
-            )
-        ]
+        return {}, [_not_an_xlsx(label, exc)]
     sheets: dict[str, LoadedSheet] = {}
     try:
         for spec in workbook.sheets:

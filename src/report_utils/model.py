@@ -9,8 +9,10 @@ module: the renderer computes cache keys from the declaration without them.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -222,6 +224,48 @@ def _ids(frame: pd.DataFrame, column: str) -> set:
     return {v for v in frame[column] if v is not None} if column in frame else set()
 
 
+# Workbooks read and column-checked in this process, by their bytes (and how they are
+# read): a collection round, a render's catalog and the tests read the same unchanged files
+# again and again, and parsing and checking a sheet cell by cell costs far more than
+# hashing its file. Bounded, least recently used out first.
+_CHECKED: OrderedDict[tuple, tuple[dict[str, LoadedSheet], list[Problem]]] = OrderedDict()
+_CHECKED_SIZE = 64
+
+
+def read_checked(
+    path: Path, workbook: S.Workbook, label: str
+) -> tuple[dict[str, LoadedSheet], list[Problem]]:
+    """One workbook read (:func:`~report_utils.loading.parse_workbook`) and each sheet's
+    columns checked against its schema; the problems of both. A file with the same bytes
+    as one read before in this process is not read again: the result is the one found then
+    (frames copied, so that a caller may change its own)."""
+    from .loading import file_bytes, parse_workbook
+    from .settings import environment_kept
+
+    # pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE when imported, for pyspark
+    # (pandera/external_config.py), whether or not pyspark is there: keep the caller's
+    with environment_kept():
+        from . import validation as V
+
+    content, problem = file_bytes(path, label)
+    if problem is not None:
+        return {}, [problem]
+    key = (hashlib.sha256(content).digest(), workbook, label)
+    if key not in _CHECKED:
+        sheets, problems = parse_workbook(content, workbook, label)
+        for sheet in sheets.values():
+            problems.extend(V.check_columns(sheet))
+        _CHECKED[key] = (sheets, problems)
+        while len(_CHECKED) > _CHECKED_SIZE:
+            _CHECKED.popitem(last=False)
+    _CHECKED.move_to_end(key)
+    sheets, problems = _CHECKED[key]
+    copies = {
+        n: replace(s, frame=s.frame.copy(), problems=list(s.problems)) for n, s in sheets.items()
+    }
+    return copies, list(problems)
+
+
 def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset, list[Problem]]:
     """Read and check every workbook; return the data set and *all* problems found.
 
@@ -229,12 +273,10 @@ def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset,
     checks that need other workbooks (crosswalk themes of later years) are left to the
     whole-data validation that the renderer and ``validate`` run.
     """
-    from .loading import read_workbook, workbook_path
+    from .loading import workbook_path
     from .settings import environment_kept
 
-    # pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE when imported, for pyspark
-    # (pandera/external_config.py), whether or not pyspark is there: keep the caller's
-    with environment_kept():
+    with environment_kept():  # see read_checked
         from . import validation as V
 
     data_dir = Path(data_dir)
@@ -248,11 +290,8 @@ def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset,
         if wanted is not None and workbook.key not in wanted:
             return {}
         path = workbook_path(data_dir, workbook, year)
-        label = str(path.relative_to(data_dir))
-        sheets, found = read_workbook(path, workbook, label)
+        sheets, found = read_checked(path, workbook, str(path.relative_to(data_dir)))
         problems.extend(found)
-        for sheet in sheets.values():
-            problems.extend(V.check_columns(sheet))
         return sheets
 
     for wb in S.SHARED_WORKBOOKS:
