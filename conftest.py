@@ -108,11 +108,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     rule_tests = rule_test_files(config.rootpath)
     for item in items:
         path = item.nodeid.split("::")[0]
-        if (
-            item.get_closest_marker("slow")
-            or path in SHARED_RENDER_FILES
-            or path not in rule_tests
-        ):
+        if item.get_closest_marker("slow") or path in SHARED_RENDER_FILES or path not in rule_tests:
             item.add_marker(pytest.mark.no_cover)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 

@@ -26,6 +26,8 @@ CELL_TIMEOUT = 3  # seconds; the conformance notebook's slow cell sleeps for 60
 
 RUN = """
 import sys
+from report_utils.lazyimport import import_nbformat
+import_nbformat()  # as a render does, before papermill
 import papermill as pm
 from report_utils import engine
 

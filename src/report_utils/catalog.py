@@ -75,6 +75,13 @@ def _path(settings: Settings):
     return settings.cache_dir / "catalog.json"
 
 
+# Catalogs built in this process, by stamp (as JSON, so each caller gets its own copy): a
+# JupyterLab session or a test run that renders into several output folders builds the
+# catalog of a data version once. A handful, the oldest out first.
+_BUILT: dict[str, str] = {}
+_BUILT_MAX = 4
+
+
 def load_catalog(settings: Settings) -> Catalog:
     """The catalog, from cache when neither data nor package changed; else from the data.
 
@@ -89,9 +96,14 @@ def load_catalog(settings: Settings) -> Catalog:
             return Catalog.from_json(stored["catalog"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    from .model import load_dataset_cached
+    if stamp not in _BUILT:
+        from .model import load_dataset_cached
 
-    catalog = Catalog.from_dataset(load_dataset_cached(settings.data_dir), version)
+        built = Catalog.from_dataset(load_dataset_cached(settings.data_dir), version)
+        while len(_BUILT) >= _BUILT_MAX:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[stamp] = built.to_json()
+    catalog = Catalog.from_json(_BUILT[stamp])
     catalog.stamp = stamp  # saved once the parameters are known to be valid
     return catalog
 
