@@ -74,7 +74,10 @@ PAYLOAD = "<script>alert(1)</script> MHFA <img src=x onerror=alert(1)>"
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
+# module-scoped: the browser's driver process is an asyncio child of this process, watched
+# by a thread while it runs, and a process with a thread renders from a fresh interpreter
+# instead of forking (render._single_threaded); tests in other files render after this one
+@pytest.fixture(scope="module")
 def browser():
     reason = skip_reason()
     if reason:
@@ -178,7 +181,7 @@ class Visit:
     screens: float = 0.0  # the page's height in 1280×800 screens, details closed
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(browser, rendered, screenshot_dir) -> dict[Path, Visit]:
     """Open every page once: facts, axe-core and a screenshot on screen; reflow facts and a
     screenshot at 320 px; then the print layout.
