@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -352,19 +351,15 @@ def test_refuses_a_value_the_department_no_longer_reports(data_copy, blank_forms
 
 
 def test_refusal_through_the_cli_is_one_message_per_problem_and_exit_1(
-    data_copy, blank_forms, returned
+    data_copy, blank_forms, returned, capsys
 ):
     form(blank_forms, returned, "SOF", {("T23-K3", V26): -1})
     before = tree_digest(data_copy)
-    proc = subprocess.run(
-        [sys.executable, "-m", "report_utils", "collect", "2026", str(returned)]
-        + ["--data-dir", str(data_copy)],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "Formulären lästes inte in: inget har skrivits." in proc.stderr
-    assert "svar_SOF.xlsx, blad 'Indikatorer', rad " in proc.stderr and "negativt" in proc.stderr
+    code = main(["collect", "2026", str(returned), "--data-dir", str(data_copy)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Formulären lästes inte in: inget har skrivits." in err
+    assert "svar_SOF.xlsx, blad 'Indikatorer', rad " in err and "negativt" in err
     assert tree_digest(data_copy) == before
 
 
