@@ -9,6 +9,7 @@ run with nothing changed neither imports pandas nor reads a workbook.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict, dataclass, field
 
 from . import cache
@@ -80,6 +81,7 @@ def _path(settings: Settings):
 # catalog of a data version once. A handful, the oldest out first.
 _BUILT: dict[str, str] = {}
 _BUILT_MAX = 4
+_BUILT_LOCK = threading.Lock()
 
 
 def load_catalog(settings: Settings) -> Catalog:
@@ -96,14 +98,16 @@ def load_catalog(settings: Settings) -> Catalog:
             return Catalog.from_json(stored["catalog"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    if stamp not in _BUILT:
+    text = _BUILT.get(stamp)
+    if text is None:
         from .model import load_dataset_cached
 
-        built = Catalog.from_dataset(load_dataset_cached(settings.data_dir), version)
-        while len(_BUILT) >= _BUILT_MAX:
-            _BUILT.pop(next(iter(_BUILT)))
-        _BUILT[stamp] = built.to_json()
-    catalog = Catalog.from_json(_BUILT[stamp])
+        text = Catalog.from_dataset(load_dataset_cached(settings.data_dir), version).to_json()
+        with _BUILT_LOCK:
+            while len(_BUILT) >= _BUILT_MAX:
+                _BUILT.pop(next(iter(_BUILT)))
+            _BUILT[stamp] = text
+    catalog = Catalog.from_json(text)
     catalog.stamp = stamp  # saved once the parameters are known to be valid
     return catalog
 

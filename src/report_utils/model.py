@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -230,6 +231,7 @@ def _ids(frame: pd.DataFrame, column: str) -> set:
 # hashing its file. Bounded, least recently used out first.
 _CHECKED: OrderedDict[tuple, tuple[dict[str, LoadedSheet], list[Problem]]] = OrderedDict()
 _CHECKED_SIZE = 64
+_CHECKED_LOCK = threading.Lock()
 
 
 def read_checked(
@@ -251,15 +253,20 @@ def read_checked(
     if problem is not None:
         return {}, [problem]
     key = (hashlib.sha256(content).digest(), workbook, label)
-    if key not in _CHECKED:
+    with _CHECKED_LOCK:
+        found = _CHECKED.get(key)
+        if found is not None:
+            _CHECKED.move_to_end(key)
+    if found is None:
         sheets, problems = parse_workbook(content, workbook, label)
         for sheet in sheets.values():
             problems.extend(V.check_columns(sheet))
-        _CHECKED[key] = (sheets, problems)
-        while len(_CHECKED) > _CHECKED_SIZE:
-            _CHECKED.popitem(last=False)
-    _CHECKED.move_to_end(key)
-    sheets, problems = _CHECKED[key]
+        found = (sheets, problems)
+        with _CHECKED_LOCK:
+            _CHECKED[key] = found
+            while len(_CHECKED) > _CHECKED_SIZE:
+                _CHECKED.popitem(last=False)
+    sheets, problems = found
     copies = {
         n: replace(s, frame=s.frame.copy(), problems=list(s.problems)) for n, s in sheets.items()
     }
