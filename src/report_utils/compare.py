@@ -39,7 +39,7 @@ def _applies(cell, department: str) -> bool:
 
 
 # -- 2018–2019 --------------------------------------------------------------------------------
-def _memo(ds: Dataset, key, compute):
+def memoized(ds: Dataset, key, compute):
     """``compute()`` once per data set (the frames of a Dataset are not changed after
     loading); a copy is returned so a caller can never alter the remembered frame."""
     if key not in ds.memo:
@@ -52,7 +52,7 @@ def responsibility(ds: Dataset) -> pd.DataFrame:
     """Responsible departments per initiative × year it ran, as the text gives them.
 
     See :func:`_responsibility` (computed once per data set)."""
-    return _memo(ds, "responsibility", lambda: _responsibility(ds))
+    return memoized(ds, "responsibility", lambda: _responsibility(ds))
 
 
 def _responsibility(ds: Dataset) -> pd.DataFrame:
@@ -389,7 +389,7 @@ def crosswalk_for(ds: Dataset, department: str, goal_year: int | None = None) ->
     ``baslinje_saknas`` says why in words.
     """
     goal_year = goal_year if goal_year is not None else ds.latest_goal_year
-    return _memo(
+    return memoized(
         ds, ("crosswalk", department, goal_year), lambda: _crosswalk(ds, department, goal_year)
     )
 

@@ -50,11 +50,10 @@ def round_line(ds: Dataset, department: str, year: int) -> str | None:
     if year not in ds.goals:
         return None
     from ..collect import round_status
+    from ..compare import memoized
 
     # one status per data set and year, not one per department (it reads the values workbook)
-    if ("round_status", year) not in ds.memo:
-        ds.memo[("round_status", year)] = round_status(ds.data_dir, year, ds)
-    status = ds.memo[("round_status", year)]
+    status = memoized(ds, ("round_status", year), lambda: round_status(ds.data_dir, year, ds))
     if department == S.DEPARTMENT_ALL:
         returned = sum(d.returned for d in status.departments)
         return f"insamling: {returned} av {len(status.departments)} förvaltningar har lämnat in"
