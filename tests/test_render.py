@@ -361,7 +361,7 @@ def test_catalog_is_cached_and_rebuilt_when_the_data_changes(
     monkeypatch.setattr(model, "load_dataset_cached", lambda *a, **k: pytest.fail("read data"))
     elsewhere = load_catalog(s.with_(out_dir=tmp_path / "annan"))  # built in this process
     assert elsewhere == built and elsewhere is not built
-    monkeypatch.setattr(catalog_module, "_BUILT", {})  # as a new process starts
+    catalog_module._built.cache_clear()  # as a new process starts
     assert load_catalog(s) == built  # from the output folder
     with pytest.raises(pytest.fail.Exception, match="read data"):
         load_catalog(s.with_(out_dir=tmp_path / "annan"))  # neither: built from the data

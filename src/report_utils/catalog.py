@@ -9,8 +9,8 @@ run with nothing changed neither imports pandas nor reads a workbook.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from . import cache
 from .settings import Settings
@@ -76,40 +76,34 @@ def _path(settings: Settings):
     return settings.cache_dir / "catalog.json"
 
 
-# Catalogs built in this process, by stamp (as JSON, so each caller gets its own copy): a
-# JupyterLab session or a test run that renders into several output folders builds the
-# catalog of a data version once. A handful, the oldest out first.
-_BUILT: dict[str, str] = {}
-_BUILT_MAX = 4
-_BUILT_LOCK = threading.Lock()
-
-
 def load_catalog(settings: Settings) -> Catalog:
     """The catalog, from cache when neither data nor package changed; else from the data.
 
     Raises :class:`~report_utils.errors.DataValidationError` listing every problem when
     the data is invalid.
     """
-    version = cache.data_version(settings.data_dir)
-    stamp = f"{settings.data_dir}|{version}|{cache.package_digest()}"
+    version, package = cache.data_version(settings.data_dir), cache.package_digest()
+    stamp = f"{settings.data_dir}|{version}|{package}"
     try:
         stored = json.loads(_path(settings).read_text("utf-8"))
         if stored.get("stamp") == stamp:
             return Catalog.from_json(stored["catalog"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    text = _BUILT.get(stamp)
-    if text is None:
-        from .model import load_dataset_cached
-
-        text = Catalog.from_dataset(load_dataset_cached(settings.data_dir), version).to_json()
-        with _BUILT_LOCK:
-            while len(_BUILT) >= _BUILT_MAX:
-                _BUILT.pop(next(iter(_BUILT)))
-            _BUILT[stamp] = text
-    catalog = Catalog.from_json(text)
+    catalog = Catalog.from_json(_built(settings.data_dir, version, package))
     catalog.stamp = stamp  # saved once the parameters are known to be valid
     return catalog
+
+
+# Catalogs built in this process (as JSON, so each caller gets its own copy), by what the
+# stamp is made of: a JupyterLab session or a test run that renders into several output
+# folders builds the catalog of a data version once. A handful, least recently used out.
+@lru_cache(maxsize=4)
+def _built(data_dir, version: str, package: str) -> str:
+    """``package``: the package's digest, part of the key only (code changed, built again)."""
+    from .model import load_dataset_cached
+
+    return Catalog.from_dataset(load_dataset_cached(data_dir), version).to_json()
 
 
 def save_catalog(settings: Settings, catalog: Catalog) -> None:

@@ -9,11 +9,9 @@ module: the renderer computes cache keys from the declaration without them.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -225,13 +223,16 @@ def _ids(frame: pd.DataFrame, column: str) -> set:
     return {v for v in frame[column] if v is not None} if column in frame else set()
 
 
-# Workbooks read and column-checked in this process, by their bytes (and how they are
-# read): a collection round, a render's catalog and the tests read the same unchanged files
-# again and again, and parsing and checking a sheet cell by cell costs far more than
-# hashing its file. Bounded, least recently used out first.
-_CHECKED: OrderedDict[tuple, tuple[dict[str, LoadedSheet], list[Problem]]] = OrderedDict()
-_CHECKED_SIZE = 64
-_CHECKED_LOCK = threading.Lock()
+def _validation():
+    """:mod:`report_utils.validation`, imported without changing the caller's environment:
+    pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE when imported, for pyspark
+    (pandera/external_config.py), whether or not pyspark is there."""
+    from .settings import environment_kept
+
+    with environment_kept():
+        from . import validation
+
+    return validation
 
 
 def read_checked(
@@ -241,36 +242,31 @@ def read_checked(
     columns checked against its schema; the problems of both. A file with the same bytes
     as one read before in this process is not read again: the result is the one found then
     (frames copied, so that a caller may change its own)."""
-    from .loading import file_bytes, parse_workbook
-    from .settings import environment_kept
-
-    # pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE when imported, for pyspark
-    # (pandera/external_config.py), whether or not pyspark is there: keep the caller's
-    with environment_kept():
-        from . import validation as V
+    from .loading import file_bytes
 
     content, problem = file_bytes(path, label)
     if problem is not None:
         return {}, [problem]
-    key = (hashlib.sha256(content).digest(), workbook, label)
-    with _CHECKED_LOCK:
-        found = _CHECKED.get(key)
-        if found is not None:
-            _CHECKED.move_to_end(key)
-    if found is None:
-        sheets, problems = parse_workbook(content, workbook, label)
-        for sheet in sheets.values():
-            problems.extend(V.check_columns(sheet))
-        found = (sheets, problems)
-        with _CHECKED_LOCK:
-            _CHECKED[key] = found
-            while len(_CHECKED) > _CHECKED_SIZE:
-                _CHECKED.popitem(last=False)
-    sheets, problems = found
+    sheets, problems = _parsed_and_checked(content, workbook, label)
     copies = {
         n: replace(s, frame=s.frame.copy(), problems=list(s.problems)) for n, s in sheets.items()
     }
     return copies, list(problems)
+
+
+# By the file's bytes (and how they are read): a collection round, a render's catalog and
+# the tests read the same unchanged files again and again, and parsing and checking a sheet
+# cell by cell costs far more than comparing its file. Least recently used out first.
+@lru_cache(maxsize=64)
+def _parsed_and_checked(
+    content: bytes, workbook: S.Workbook, label: str
+) -> tuple[dict[str, LoadedSheet], tuple[Problem, ...]]:
+    from .loading import parse_workbook
+
+    sheets, problems = parse_workbook(content, workbook, label)
+    for sheet in sheets.values():
+        problems.extend(_validation().check_columns(sheet))
+    return sheets, tuple(problems)
 
 
 def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset, list[Problem]]:
@@ -281,11 +277,8 @@ def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset,
     whole-data validation that the renderer and ``validate`` run.
     """
     from .loading import workbook_path
-    from .settings import environment_kept
 
-    with environment_kept():  # see read_checked
-        from . import validation as V
-
+    V = _validation()
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     if not data_dir.is_dir():
