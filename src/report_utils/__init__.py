@@ -33,6 +33,7 @@ The pipeline, one module per stage::
     agreement_diff  what changed since last year's goals; ids carried over
     workbooks   writing schema-conformant xlsx workbooks
     lazyimport  deferring rfc3987_syntax's parser, which nbformat's import builds unused
+    pytest_early    the same deferral in the test suite's processes (a pytest plugin)
     cli         ``python -m report_utils``
 """
 
