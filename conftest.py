@@ -53,9 +53,18 @@ def _is_notebook_cell(item: pytest.Item) -> bool:
 # while the other worker runs everything else; spread over both workers, the second would
 # sit idle on the render's lock for half a minute.
 SHARED_RENDER_FILES = {"tests/test_browser.py", "tests/test_meaning.py", "tests/test_report.py"}
-# Files whose tests share a module-scoped render (a module fixture is set up once per
-# worker that runs any of its tests): one unit each, so it is rendered once.
-MODULE_RENDER_FILES = {"tests/test_outdir.py"}
+# Files whose tests share a costly module- or session-scoped fixture, which is set up once
+# per worker that runs any of their tests: one unit each, so it is set up once. test_outdir:
+# a render; test_agreement: two agreement imports and spylls' dictionary (seconds each);
+# test_collect: the blank forms and a collection round; test_forms: the forms, made by a
+# CLI process; test_lab: a JupyterLab server.
+FILE_UNITS = {
+    "tests/test_outdir.py",
+    "tests/test_agreement.py",
+    "tests/test_collect.py",
+    "tests/test_forms.py",
+    "tests/test_lab.py",
+}
 
 
 class _Scheduler:
@@ -73,7 +82,7 @@ class _Scheduler:
         class SuiteScheduling(LoadScopeScheduling):
             def _split_scope(self, nodeid: str) -> str:
                 path = nodeid.split("::", 1)[0]
-                if path.endswith(".ipynb") or path in MODULE_RENDER_FILES:
+                if path.endswith(".ipynb") or path in FILE_UNITS:
                     return path
                 return "shared render" if path in SHARED_RENDER_FILES else nodeid
 
