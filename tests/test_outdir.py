@@ -1,6 +1,8 @@
 """The output folder under stress: two renders at once, interrupted and killed renders,
 files and permissions in the way, a full disk. Every run under test is a CLI process of
-its own, except where a file in the way stops the command before it renders anything."""
+its own; the run that must then repair the folder, and a command that a file in the way
+stops before it renders anything, run the command line's own entry point in this process
+(another process than the one under test all the same)."""
 
 from __future__ import annotations
 
@@ -27,8 +29,14 @@ def cli(out, *args):
     return [sys.executable, "-m", "report_utils", "render", "--out", str(out), *args]
 
 
-def run(out, *args):
-    return subprocess.run(cli(out, *args), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+def run_here(capsys, out, *args) -> tuple[int, str]:
+    """``python -m report_utils render --out out *args`` through its entry point, in this
+    process: (exit code, what it printed on stderr)."""
+    from report_utils.cli import main
+
+    capsys.readouterr()
+    code = main(["render", "--out", str(out), *args])
+    return code, capsys.readouterr().err
 
 
 def check_whole(out) -> dict[str, bytes]:
@@ -103,7 +111,7 @@ def _interrupted(out, sig) -> subprocess.Popen:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_render_leaves_nothing_the_next_render_does_not_repair(
-    tmp_path, reference, sig
+    tmp_path, reference, sig, capsys
 ):
     out = tmp_path / "out"
     proc = _interrupted(out, sig)
@@ -114,22 +122,24 @@ def test_an_interrupted_render_leaves_nothing_the_next_render_does_not_repair(
         assert proc.returncode == -signal.SIGKILL
         time.sleep(0.5)  # its children end with it
     check_whole(out)
-    again = run(out, *GRID, "--no-progress")
-    assert again.returncode == 0, again.stderr
+    code, stderr = run_here(capsys, out, *GRID, "--no-progress")
+    assert code == 0, stderr
     assert check_whole(out) == reference[1]
     assert outdir.temp_files(out) == []
 
 
-def test_stale_temporary_files_go_and_a_cut_short_notebook_renders_again(tmp_path, reference):
+def test_stale_temporary_files_go_and_a_cut_short_notebook_renders_again(
+    tmp_path, reference, capsys
+):
     out = tmp_path / "out"
     shutil.copytree(reference[0], out)
     stale = out / "html" / "2026" / ".AMF.html.4242-deadbeef.tmp"
     stale.write_text("<html>halv", "utf-8")
     executed = out / "notebooks" / "2019" / "AMF.ipynb"
     executed.write_bytes(executed.read_bytes()[:1000])  # as a killed writer would leave it
-    proc = run(out, *GRID, "--no-progress")
-    assert proc.returncode == 0, proc.stderr
-    assert "[4/4] 2019 AMF: renderad" in proc.stderr and "från cache      3" in proc.stderr
+    code, stderr = run_here(capsys, out, *GRID, "--no-progress")
+    assert code == 0, stderr
+    assert "[4/4] 2019 AMF: renderad" in stderr and "från cache      3" in stderr
     assert not stale.exists()
     assert check_whole(out) == reference[1]
 
@@ -196,10 +206,7 @@ def test_output_folder_problems_give_one_line_exit_1_and_lose_nothing(
     else:
         # a file in the way stops the command before any report is rendered, so the
         # command line's own entry point runs here (the catalog this process built once)
-        from report_utils.cli import main
-
-        code = main(["render", "--out", str(out), *args])
-        stderr = capsys.readouterr().err
+        code, stderr = run_here(capsys, out, *args)
     assert code == 1, stderr
     assert "Traceback" not in stderr
     errors = [line for line in stderr.splitlines() if line.startswith("fel:")]
