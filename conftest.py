@@ -104,8 +104,9 @@ def rule_test_files(root: Path) -> set[str]:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests marked ``slow`` first (a stable sort: otherwise in file order), so the
-    longest single tests are not the last ones handed out while a worker idles.
+    """The tests marked ``slow`` and the notebooks first (a stable sort: otherwise in file
+    order), so the longest single tests are not the last ones handed out while a worker
+    idles.
 
     Coverage of the rule modules is measured by the tests of the rules alone (the files
     ``make mutation`` runs), less the end-to-end ones among them (marked ``slow``, or
@@ -119,7 +120,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = item.nodeid.split("::")[0]
         if item.get_closest_marker("slow") or path in SHARED_RENDER_FILES or path not in rule_tests:
             item.add_marker(pytest.mark.no_cover)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    # a notebook starts a kernel (seconds): not the last unit handed out either
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or _is_notebook_cell(item)))
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -47,7 +47,12 @@ def test_readme_shows_the_two_commands_and_make_implements_them(settings):
     assert "make report" in readme and "make test" in readme
     makefile = (settings.project_root / "Makefile").read_text("utf-8")
     assert re.search(r"^report: .*\n\t\$\(PY\) -m report_utils render$", makefile, re.M)
-    assert re.search(r"^test: .*\n\t\$\(PY\) -m pytest -n 2 --durations=15 --cov", makefile, re.M)
+    assert re.search(
+        r"^test: .*\n\tenv -u PYTHONDONTWRITEBYTECODE \$\(PY\) -m pytest -n 2 --durations=15 --cov",
+        makefile,
+        re.M,
+    )
+    assert "__pycache__/" in (settings.project_root / ".gitignore").read_text("utf-8")
     assert re.search(r"^\t\$\(PY\) scripts/coverage_report.py$", makefile, re.M)
     assert "make test" in (settings.project_root / ".ci" / "run").read_text("utf-8")
 
