@@ -145,6 +145,35 @@ def test_the_report_key_changes_with_the_package_and_with_a_library_version(proj
         monkeypatch.undo()
 
 
+def test_a_workbook_key_is_the_same_for_the_same_inputs_and_changes_with_each(monkeypatch):
+    """parsed_cache's key: the file's bytes, the schema, the name it is reported under,
+    the package's code, Python's and each parsing library's version."""
+    inputs = (b"PK\x03\x04 bytes", "Workbook(key='mal', sheets=(...))", "2026/mal.xlsx")
+    base = cache.workbook_key(*inputs)
+    assert cache.workbook_key(*inputs) == base and len(base) == 32
+    for i, other in enumerate(
+        (b"PK\x03\x04 bytez", "Workbook(key='mal', sheets=())", "2027/mal.xlsx")
+    ):
+        changed = list(inputs)
+        changed[i] = other
+        assert cache.workbook_key(*changed) != base, i
+    monkeypatch.setattr(cache, "package_digest", lambda: "other code")
+    assert cache.workbook_key(*inputs) != base
+    monkeypatch.undo()
+    monkeypatch.setattr(cache.platform, "python_version", lambda: "3.99.0")
+    assert cache.workbook_key(*inputs) != base
+    monkeypatch.undo()
+    real = metadata.version
+    for name in cache.PARSING_LIBRARIES:
+        monkeypatch.setattr(
+            cache.metadata, "version", lambda n, x=name: "0.0" if n == x else real(n)
+        )
+        assert cache.workbook_key(*inputs) != base, name
+        monkeypatch.undo()
+    assert cache.workbook_key(*inputs) == base
+    assert set(cache.PARSING_LIBRARIES) <= set(cache.LIBRARIES)
+
+
 def test_package_digest_covers_code_and_templates_only(tmp_path, monkeypatch):
     pkg = tmp_path / "pkg"
     (pkg / "templates").mkdir(parents=True)

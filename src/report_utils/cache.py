@@ -42,6 +42,9 @@ LIBRARIES = (
     "papermill",
 )
 PACKAGE_SUFFIXES = {".py", ".j2", ".json", ".css"}
+#: Libraries whose version can change what reading a workbook gives (or whether a kept
+#: result can be unpickled): a subset of :data:`LIBRARIES`, looked up in a few ms.
+PARSING_LIBRARIES = ("numpy", "openpyxl", "pandas", "pandera")
 
 
 @lru_cache(maxsize=512)
@@ -83,11 +86,33 @@ def _digest_of(items: tuple) -> str:
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "-"
+        versions[name] = _version(name)
     return versions
+
+
+def workbook_key(content: bytes, schema: str, label: str) -> str:
+    """The key of one workbook as read and checked (:mod:`report_utils.parsed_cache`): its
+    bytes, the schema it is read with (``repr`` of its :class:`~report_utils.schemas.
+    Workbook`), the name its problems are reported under, this package's code and the
+    versions of Python and the libraries that read it."""
+    versions = {"python": platform.python_version()}
+    for name in PARSING_LIBRARIES:
+        versions[name] = _version(name)
+    payload = {
+        "content": hashlib.sha256(content).hexdigest(),
+        "schema": schema,
+        "label": label,
+        "package": package_digest(),
+        "libraries": versions,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def clear_caches() -> None:

@@ -320,9 +320,12 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import parsed_cache
+
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with parsed_cache.kept_in(_settings(args).cache_dir):
+            return COMMANDS[args.command](args)
     except ReportError as exc:
         print(f"fel: {exc}", file=sys.stderr)
         return exc.exit_code

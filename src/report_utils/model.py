@@ -256,17 +256,43 @@ def read_checked(
 
 # By the file's bytes (and how they are read): a collection round, a render's catalog and
 # the tests read the same unchanged files again and again, and parsing and checking a sheet
-# cell by cell costs far more than comparing its file. Least recently used out first.
+# cell by cell costs far more than comparing its file. Least recently used out first. A
+# command-line run also keeps the result on disk for the next command (parsed_cache).
 @lru_cache(maxsize=64)
 def _parsed_and_checked(
     content: bytes, workbook: S.Workbook, label: str
 ) -> tuple[dict[str, LoadedSheet], tuple[Problem, ...]]:
+    from . import parsed_cache
     from .loading import parse_workbook
 
+    key = None
+    if parsed_cache.active():
+        from .cache import workbook_key
+
+        key = workbook_key(content, repr(workbook), label)
+        kept = parsed_cache.load(key)
+        if _is_result(kept):
+            return kept
     sheets, problems = parse_workbook(content, workbook, label)
     for sheet in sheets.values():
         problems.extend(_validation().check_columns(sheet))
-    return sheets, tuple(problems)
+    result = sheets, tuple(problems)
+    if key is not None:
+        parsed_cache.save(key, result)
+    return result
+
+
+def _is_result(kept: object) -> bool:
+    from .loading import LoadedSheet
+
+    return (
+        isinstance(kept, tuple)
+        and len(kept) == 2
+        and isinstance(kept[0], dict)
+        and all(isinstance(s, LoadedSheet) for s in kept[0].values())
+        and isinstance(kept[1], tuple)
+        and all(isinstance(p, Problem) for p in kept[1])
+    )
 
 
 def collect(data_dir: Path, scope: ReportInputs | None = None) -> tuple[Dataset, list[Problem]]:
