@@ -105,3 +105,11 @@ def test_building_the_project_prints_no_deprecation_warning(settings, tmp_path):
     assert proc.returncode == 0, proc.stderr
     output = proc.stdout + proc.stderr
     assert "deprecat" not in output.lower(), output
+
+
+def test_a_test_outside_the_rule_tests_runs_without_coverages_tracer(request):
+    """conftest.py: coverage measures the rule tests only; any other test runs untraced,
+    in an xdist worker under ``make test`` too (pytest-cov left a tracer on there, about
+    twice the CPU for every test)."""
+    assert request.node.get_closest_marker("no_cover")
+    assert sys.gettrace() is None
