@@ -141,3 +141,16 @@ def test_only_the_most_recently_used_results_are_kept(tmp_path, monkeypatch):
         parsed_cache.save("e", 4)
         assert [parsed_cache.load(k) for k in "abcde"] == [None, 1, None, 3, 4]
     assert not parsed_cache.active()  # only while the command runs
+
+
+def test_a_result_in_a_folder_that_cannot_be_written_is_still_used(tmp_path, monkeypatch):
+    cache_dir = tmp_path / "outputs" / ".cache"
+    cache_dir.parent.mkdir()
+    with parsed_cache.kept_in(cache_dir):
+        parsed_cache.save("k", ("sheets", ()))
+
+        def read_only(*_args, **_kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(parsed_cache.os, "utime", read_only)
+        assert parsed_cache.load("k") == ("sheets", ())

@@ -64,9 +64,10 @@ def load(key: str) -> object | None:
     try:
         with open(path, "rb") as fh:
             found = pickle.load(fh)  # written by this package into the user's output folder
-        os.utime(path)  # used now: pruned last
     except Exception:  # noqa: BLE001 — a damaged pickle raises almost anything; costs time only
         return None
+    with contextlib.suppress(OSError):  # a read-only folder: still a result
+        os.utime(path)  # used now: pruned last
     return found
 
 
