@@ -161,6 +161,7 @@ def test_a_workbook_key_is_the_same_for_the_same_inputs_and_changes_with_each(mo
     assert cache.workbook_key(*inputs) != base
     monkeypatch.undo()
     monkeypatch.setattr(cache.platform, "python_version", lambda: "3.99.0")
+    cache.clear_caches()  # the versions are memoised per process
     assert cache.workbook_key(*inputs) != base
     monkeypatch.undo()
     real = metadata.version
@@ -168,8 +169,10 @@ def test_a_workbook_key_is_the_same_for_the_same_inputs_and_changes_with_each(mo
         monkeypatch.setattr(
             cache.metadata, "version", lambda n, x=name: "0.0" if n == x else real(n)
         )
+        cache.clear_caches()
         assert cache.workbook_key(*inputs) != base, name
         monkeypatch.undo()
+    cache.clear_caches()
     assert cache.workbook_key(*inputs) == base
     assert set(cache.PARSING_LIBRARIES) <= set(cache.LIBRARIES)
 

@@ -84,9 +84,21 @@ def _digest_of(items: tuple) -> str:
 
 @lru_cache(maxsize=1)
 def library_versions() -> dict[str, str]:
+    return _versions(LIBRARIES)
+
+
+@lru_cache(maxsize=1)
+def parsing_library_versions() -> dict[str, str]:
+    return _versions(PARSING_LIBRARIES)
+
+
+def _versions(names: Iterable[str]) -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        versions[name] = _version(name)
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "-"
     return versions
 
 
@@ -95,24 +107,14 @@ def workbook_key(content: bytes, schema: str, label: str) -> str:
     bytes, the schema it is read with (``repr`` of its :class:`~report_utils.schemas.
     Workbook`), the name its problems are reported under, this package's code and the
     versions of Python and the libraries that read it."""
-    versions = {"python": platform.python_version()}
-    for name in PARSING_LIBRARIES:
-        versions[name] = _version(name)
     payload = {
         "content": hashlib.sha256(content).hexdigest(),
         "schema": schema,
         "label": label,
         "package": package_digest(),
-        "libraries": versions,
+        "libraries": parsing_library_versions(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
 
 
 def clear_caches() -> None:
@@ -120,6 +122,7 @@ def clear_caches() -> None:
     _file_digest.cache_clear()
     _digest_of.cache_clear()
     library_versions.cache_clear()
+    parsing_library_versions.cache_clear()
 
 
 def data_version(data_dir: Path) -> str:
