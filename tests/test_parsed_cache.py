@@ -11,40 +11,28 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import edit_cell
+from conftest import ReadmeProject, edit_cell
 from report_utils import loading, model, parsed_cache
 from report_utils.cli import main
 
 INS = "insatser_2018-2019.xlsx"
+VALIDATE = ".venv/bin/python -m report_utils validate"
+STATUS = ".venv/bin/python -m report_utils status 2026"
 
 
 @pytest.fixture
-def project(tmp_path, settings, monkeypatch):
-    """A copy of the project's data with an empty output folder; commands run in it."""
-    root = tmp_path / "projekt"
-    shutil.copytree(settings.data_dir, root / "data", ignore=shutil.ignore_patterns("sources"))
-    shutil.copytree(settings.project_root / "notebooks", root / "notebooks")
-    shutil.copy(settings.project_root / "pyproject.toml", root / "pyproject.toml")
-    (root / "outputs").mkdir()
-    monkeypatch.setenv("REPORT_UTILS_ROOT", str(root))
+def project(tmp_path, settings, monkeypatch) -> ReadmeProject:
+    """A copy of the project with an empty output folder; commands run in it, as CLI
+    processes (``project.run``) and through the CLI's entry point in this process."""
+    copy = ReadmeProject(settings, tmp_path / "projekt")
+    (copy.path / "outputs").mkdir()
+    monkeypatch.setenv("REPORT_UTILS_ROOT", str(copy.path))
     model._parsed_and_checked.cache_clear()  # this process starts as a new one would
-    yield root
+    yield copy
     model._parsed_and_checked.cache_clear()
-
-
-def command(*args: str) -> subprocess.CompletedProcess:
-    """A CLI process (in the project REPORT_UTILS_ROOT names)."""
-    return subprocess.run(
-        [sys.executable, "-m", "report_utils", *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def command_here(capsys, *args: str) -> tuple[int, str, str]:
@@ -69,7 +57,7 @@ def reads(monkeypatch) -> list[str]:
 
 
 def kept(project) -> list:
-    return sorted((project / "outputs" / ".cache").glob(f"{parsed_cache.PREFIX}*"))
+    return sorted((project.path / "outputs" / ".cache").glob(f"{parsed_cache.PREFIX}*"))
 
 
 @pytest.mark.parametrize("broken", [False, True], ids=["valid data", "a wrong value"])
@@ -78,9 +66,13 @@ def test_the_next_command_reads_no_unchanged_workbook_and_says_the_same(
 ):
     if broken:
         edit_cell(
-            project / "data" / INS, "resultat", "varde", "tolv st", where=("resultat_id", "act-r01")
+            project.path / "data" / INS,
+            "resultat",
+            "varde",
+            "tolv st",
+            where=("resultat_id", "act-r01"),
         )
-    first = command("validate")
+    first = project.run(VALIDATE)
     assert first.returncode == (1 if broken else 0), first.stderr
     assert len(kept(project)) >= 5  # the shared workbooks and each year's
 
@@ -92,9 +84,13 @@ def test_the_next_command_reads_no_unchanged_workbook_and_says_the_same(
 
 
 def test_an_edited_workbook_and_only_it_is_read_again(project, capsys, reads):
-    assert command("status", "2026").returncode == 0
+    assert project.run(STATUS).returncode == 0
     edit_cell(
-        project / "data" / INS, "resultat", "varde", "tolv st", where=("resultat_id", "act-r01")
+        project.path / "data" / INS,
+        "resultat",
+        "varde",
+        "tolv st",
+        where=("resultat_id", "act-r01"),
     )
     code, _, err = command_here(capsys, "validate")
     assert code == 1 and "'tolv st'" in err
@@ -102,7 +98,7 @@ def test_an_edited_workbook_and_only_it_is_read_again(project, capsys, reads):
 
 
 def test_a_damaged_kept_result_is_read_again_and_kept_anew(project, capsys, reads):
-    first = command("validate")
+    first = project.run(VALIDATE)
     assert first.returncode == 0, first.stderr
     damaged = kept(project)
     garbage = [b"", b"not a pickle", pickle.dumps({"sheets": "wrong shape"}), b"\x80\x05K"]
@@ -117,15 +113,15 @@ def test_a_damaged_kept_result_is_read_again_and_kept_anew(project, capsys, read
 
 
 def test_a_command_without_an_output_folder_keeps_nothing_and_writes_nothing(project):
-    shutil.rmtree(project / "outputs")
-    before = sorted(p for p in project.rglob("*"))
-    proc = command("validate")
+    shutil.rmtree(project.path / "outputs")
+    before = sorted(p for p in project.path.rglob("*"))
+    proc = project.run(VALIDATE)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p for p in project.rglob("*")) == before
+    assert sorted(p for p in project.path.rglob("*")) == before
 
 
 def test_data_read_outside_a_command_is_not_kept(project):
-    model.load_dataset(project / "data")
+    model.load_dataset(project.path / "data")
     assert kept(project) == [] and not parsed_cache.active()
 
 
